@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# xen-evtchn-accel: irqbypass.ko and xen_evtchn.ko, the rebuilt KVM that
+# hosts the hook, and the VM that tests them.
+#
+#   make deps     install what the build and tests need (apt, as root)
+#   make          build the modules against KDIR
+#   make kvm      rebuild kvm.ko, kvm-amd.ko, kvm-intel.ko from linux-source
+#   make lint     checkpatch --strict, and a W=1 + sparse build
+#   make check    deps, lint, build, and every test in the VM
+#   make run      boot the VM and show our modules next to KVM
+#   make clean
+
+# The Debian kernel the VM boots, and whose source and headers are used.
+KREL := $(shell tools/build/kver.sh)
+VM_KDIR := /usr/src/linux-headers-$(KREL)
+
+ifneq ($(wildcard /lib/modules/$(shell uname -r)/build),)
+KDIR ?= /lib/modules/$(shell uname -r)/build
+else
+KDIR ?= $(VM_KDIR)
+endif
+
+BUILD := $(CURDIR)/build
+SRC := $(BUILD)/linux-source-6.12
+SRC_TAR := /usr/src/linux-source-6.12.tar.xz
+SRC_STAMP := $(SRC)/.extracted-$(KREL)
+SELFTEST_MOD_DIR := $(CURDIR)/tools/testing/vm/selftest
+
+export KREL VM_KDIR BUILD SRC SELFTEST_MOD_DIR
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+deps:
+	@tools/build/deps.sh
+
+need-krel:
+	@test -n "$(KREL)" || { echo "linux-source-6.12 is not installed: run 'make deps'" >&2; exit 1; }
+
+$(SRC_STAMP): $(SRC_TAR) | need-krel
+	rm -rf $(SRC)
+	mkdir -p $(BUILD)
+	tar -C $(BUILD) -xaf $(SRC_TAR)
+	touch $@
+
+source: $(SRC_STAMP)
+
+kvm: $(SRC_STAMP)
+	kvm/rebuild-kvm.sh $(SRC) $(VM_KDIR) $(BUILD)/kvm
+
+selftests: $(SRC_STAMP)
+	$(MAKE) -s -C tools/testing/selftests SRC=$(SRC) OUT=$(BUILD)/selftests
+
+# The runner's own test module (it WARNs on load); never installed.
+selftest-module: need-krel
+	$(MAKE) -C $(VM_KDIR) M=$(SELFTEST_MOD_DIR) modules
+
+lint: $(SRC_STAMP)
+	@tools/build/lint.sh
+
+check:
+	@tools/build/deps.sh
+	@$(MAKE) --no-print-directory source
+	@tools/testing/check.sh
+
+run:
+	@tools/build/deps.sh
+	@$(MAKE) --no-print-directory source
+	@tools/testing/vm/demo.sh
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	-$(MAKE) -C $(VM_KDIR) M=$(SELFTEST_MOD_DIR) clean
+	rm -rf $(BUILD)
+
+.PHONY: all modules deps need-krel source kvm selftests selftest-module \
+	lint check run clean

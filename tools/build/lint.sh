@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The project's lint, in TAP: checkpatch --strict (from the extracted
+# linux-source tree) on every C source and header of ours, then a W=1 build
+# with sparse checking every file (C=2) of the modules, in which any
+# warning fails.  Needs SRC, VM_KDIR and SELFTEST_MOD_DIR (the Makefile
+# exports them).
+set -uo pipefail
+
+top=$(git rev-parse --show-toplevel 2>/dev/null || pwd)
+cd "$top" || exit 1
+rc=0
+
+mapfile -t files < <(git ls-files -co --exclude-standard -- '*.c' '*.h' |
+		     grep -v '^build/' | grep -v '\.mod\.c$')
+if out=$("$SRC/scripts/checkpatch.pl" --strict --no-tree --quiet \
+	 --show-types -f "${files[@]}" 2>&1) && [ -z "$out" ]; then
+	echo "ok - lint: checkpatch --strict clean (${#files[@]} files)"
+else
+	rc=1
+	echo "not ok - lint: checkpatch --strict clean (${#files[@]} files)"
+	sed 's/^/# /' <<<"$out"
+fi
+
+for dir in "$top" "$SELFTEST_MOD_DIR"; do
+	name=${dir#"$top"}
+	name=${name#/}
+	out=$(make -s -C "$VM_KDIR" M="$dir" W=1 C=2 modules 2>&1)
+	if [ $? -eq 0 ] && ! grep -Eq 'warning:|error:' <<<"$out"; then
+		echo "ok - lint: W=1 and sparse clean: ${name:-modules}"
+	else
+		rc=1
+		echo "not ok - lint: W=1 and sparse clean: ${name:-modules}"
+		sed 's/^/# /' <<<"$out"
+	fi
+done
+exit $rc

@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Everything `make check` runs, after `make deps`: lint, the builds, the
+# tests in the VM, and the VM runner's own tests.  Each step prints TAP
+# result lines ("ok - ..." / "not ok - ...", details as "# " lines); the
+# last line counts them: "N passed, N failed".  Exits non-zero when any
+# failed.  Needs KREL, VM_KDIR, BUILD, SRC, SELFTEST_MOD_DIR (exported by
+# the Makefile).
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+vm=$top/tools/testing/vm
+work=$BUILD/check
+mkdir -p "$work"
+tap=$work/results.tap
+: >"$tap"
+
+# report: copy TAP lines from stdin to the terminal and the results file.
+report() {
+	tee -a "$tap"
+}
+
+# build NAME COMMAND...: run a build step quietly, report it.
+build() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		echo "ok - build: $name" | report
+	else
+		{ echo "not ok - build: $name"; tail -n 40 <<<"$out" | sed 's/^/# /'; } | report
+		return 1
+	fi
+}
+
+make -s --no-print-directory lint 2>&1 | report
+
+built=1
+build "irqbypass.ko, xen_evtchn.ko" make -s --no-print-directory modules KDIR="$VM_KDIR" || built=0
+build "rebuilt kvm.ko, kvm-amd.ko, kvm-intel.ko" make -s --no-print-directory kvm || built=0
+build "selftests" make -s --no-print-directory selftests || built=0
+build "runner self-test module" make -s --no-print-directory selftest-module || built=0
+
+if [ $built = 1 ]; then
+	kvm=$BUILD/kvm/arch/x86/kvm
+	st=$BUILD/selftests
+	"$vm/mkinitramfs.sh" -k "$KREL" -o "$work/main.cpio.gz" \
+		-m ours:irqbypass/irqbypass.ko -m ours:xen_evtchn/xen_evtchn.ko \
+		-m rebuilt:"$kvm/kvm.ko" -m rebuilt:"$kvm/kvm-amd.ko" \
+		-b "$st/kvm/x86_64/xen_vmcall_test" \
+		-b "$st/kvm/x86_64/xen_shinfo_test" \
+		$(for b in "$st"/xen_evtchn/*; do echo "-b $b"; done) \
+		$(for t in "$vm"/tests/*.sh; do echo "-t $t"; done)
+	"$vm/run.sh" -k "$KREL" -i "$work/main.cpio.gz" -o "$work/main" \
+		-n vm -T 900 -t 300 | report
+
+	# The runner's own tests: a WARN, a failing, a skipped and a hung
+	# test must each fail the run, and so must a VM that overruns.
+	"$vm/mkinitramfs.sh" -k "$KREL" -o "$work/selftest.cpio.gz" \
+		-m selftest:"$SELFTEST_MOD_DIR/test_splat.ko" \
+		$(for t in "$vm"/selftest/*.sh; do echo "-t $t"; done)
+	"$vm/run.sh" -k "$KREL" -i "$work/selftest.cpio.gz" \
+		-o "$work/selftest" -n selftest -T 300 -t 5 >"$work/selftest.tap"
+	rc=$?
+	expect() {
+		if grep -Eq "$1" "$work/selftest.tap" && [ $rc -ne 0 ]; then
+			echo "ok - runner: $2"
+		else
+			echo "not ok - runner: $2"
+			sed 's/^/# /' "$work/selftest.tap"
+		fi | report
+	}
+	expect '^not ok - selftest: kernel log free of splats' "a kernel WARN fails the run"
+	expect '^ok - selftest: warn' "the WARN is caught in the log, not by the test"
+	expect '^not ok - selftest: fail # exit status 1' "a failing test fails the run"
+	expect '^not ok - selftest: skip # skipped' "a skipped test counts as a failure"
+	expect '^not ok - selftest: hang # killed' "a hung test is killed at its time limit"
+
+	"$vm/run.sh" -k "$KREL" -i "$work/selftest.cpio.gz" \
+		-o "$work/overrun" -n overrun -T 1 >"$work/overrun.tap"
+	rc=$?
+	if [ $rc -ne 0 ] && grep -q '^not ok - overrun: the VM ran all its tests # killed' "$work/overrun.tap"; then
+		echo "ok - runner: a VM that overruns its time limit fails the run"
+	else
+		echo "not ok - runner: a VM that overruns its time limit fails the run"
+		sed 's/^/# /' "$work/overrun.tap"
+	fi | report
+else
+	echo "not ok - vm: not run, the build failed" | report
+fi
+
+passed=$(grep -c '^ok ' "$tap")
+failed=$(grep -c '^not ok ' "$tap")
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,13 @@
+# SPDX-License-Identifier: GPL-2.0
+# `make run`: load the rebuilt KVM and xen_evtchn.ko, and show them.
+. /lib/vmtest.sh
+
+kvm_up rebuilt
+load ours xen_evtchn
+echo "--- lsmod"
+lsmod
+echo "--- kernel log of the modules"
+dmesg | grep -E 'kvm|irqbypass|xen_evtchn'
+unload xen_evtchn
+kvm_down
+exit 0

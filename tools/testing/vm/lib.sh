@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the test scripts that run inside the VM (sourced as
+# /lib/vmtest.sh).  Each helper prints what it does; any failure exits the
+# test script with a non-zero status.
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+# load DIR NAME [PARAMS...]: insmod /modules/DIR/NAME.ko
+load() {
+	dir=$1 name=$2
+	shift 2
+	echo "insmod $dir/$name.ko $*"
+	insmod "/modules/$dir/$name.ko" "$@" || fail "loading $dir/$name.ko"
+}
+
+# unload NAME...: rmmod each, in the order given
+unload() {
+	for m in "$@"; do
+		echo "rmmod $m"
+		rmmod "$m" || fail "unloading $m"
+	done
+}
+
+loaded() {
+	[ -d "/sys/module/$1" ] && [ "$(cat "/sys/module/$1/initstate" 2>/dev/null)" = live ]
+}
+
+# kvm_up KVMDIR [BYPASSDIR]: load an irqbypass manager and KVM for AMD
+# (the VM's CPU is QEMU's emulated AMD with SVM).  KVMDIR is stock or
+# rebuilt; BYPASSDIR (default stock) says whose irqbypass.ko to load.
+kvm_up() {
+	loaded ccp || load stock ccp
+	load "${2:-stock}" irqbypass
+	load "$1" kvm
+	load "$1" kvm-amd
+	[ -c /dev/kvm ] || fail "/dev/kvm is missing after loading KVM"
+}
+
+kvm_down() {
+	unload kvm_amd kvm irqbypass
+}
+
+# run PROGRAM [ARGS...]: run a test program and fail if it fails (a
+# kselftest's skip, exit status 4, is passed up so that it is reported).
+run() {
+	prog=$(command -v "$1") || fail "no test program $1"
+	shift
+	echo "run $prog $*"
+	# By full path: KVM selftests open their own ELF file by argv[0].
+	"$prog" "$@"
+	rc=$?
+	[ $rc -eq 0 ] && return 0
+	[ $rc -eq 4 ] && { echo "$prog skipped"; exit 4; }
+	fail "$prog exited with status $rc"
+}
+
+# Unload whatever a test left loaded, so that one failing test does not
+# make the next ones fail too.  Called by /init after each test.
+cleanup_modules() {
+	for m in test_splat xen_evtchn vfio_pci vfio_pci_core vfio_iommu_type1 \
+		 vfio kvm_amd kvm_intel kvm irqbypass; do
+		loaded "$m" && rmmod "$m"
+	done
+	return 0
+}

@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the test VM's initramfs (a gzip'd cpio archive) from busybox, the
+# runner's /init and helpers, the stock KVM modules of the VM kernel, the
+# project's modules, test programs with the shared libraries they need, and
+# the test scripts to run.
+#
+# usage: mkinitramfs.sh -k KREL -o OUT.cpio.gz [-m DIR:MODULE.ko]...
+#                       [-b PROGRAM]... [-t TEST.sh]...
+#   -k  kernel release the VM boots (its stock modules come from
+#       /lib/modules/KREL)
+#   -m  put MODULE.ko at /modules/DIR/ in the VM (for example ours:...,
+#       rebuilt:...)
+#   -b  put PROGRAM in /tests/bin, with the libraries ldd names for it
+#   -t  run TEST.sh in the VM; /init runs them in the order of their
+#       names, which start with two digits
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+krel= out=
+mods=() bins=() tests=()
+while getopts k:o:m:b:t: opt; do
+	case $opt in
+	k) krel=$OPTARG ;;
+	o) out=$OPTARG ;;
+	m) mods+=("$OPTARG") ;;
+	b) bins+=("$OPTARG") ;;
+	t) tests+=("$OPTARG") ;;
+	*) exit 2 ;;
+	esac
+done
+[ -n "$krel" ] && [ -n "$out" ] || { echo "usage: see $0" >&2; exit 2; }
+
+# Stock modules of the VM kernel, loaded by name from /modules/stock.
+stock=(irqbypass kvm kvm-amd ccp)
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+
+mkdir -p "$stage"/{bin,dev,proc,sys,tmp,lib,tests/bin} \
+	 "$stage"/modules/stock
+cp /bin/busybox "$stage/bin/busybox"
+cp "$here/init" "$stage/init"
+cp "$here/lib.sh" "$stage/lib/vmtest.sh"
+chmod 755 "$stage/init"
+
+moddir=/lib/modules/$krel
+for m in "${stock[@]}"; do
+	rel=$(grep -E "(^|/)$m\\.ko(\\.xz)?:" "$moddir/modules.dep" | cut -d: -f1)
+	[ -n "$rel" ] || { echo "mkinitramfs: no stock module $m" >&2; exit 1; }
+	case $rel in
+	*.xz) xz -dc "$moddir/$rel" >"$stage/modules/stock/$m.ko" ;;
+	*) cp "$moddir/$rel" "$stage/modules/stock/$m.ko" ;;
+	esac
+done
+
+for spec in "${mods[@]}"; do
+	dir=${spec%%:*}
+	ko=${spec#*:}
+	mkdir -p "$stage/modules/$dir"
+	cp "$ko" "$stage/modules/$dir/"
+done
+
+# Programs and the shared libraries they load, at the paths ldd reports.
+for prog in "${bins[@]}"; do
+	cp "$prog" "$stage/tests/bin/"
+	ldd "$prog" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
+done
+
+# glibc dlopen()s libgcc_s for pthread_cancel(), which ldd does not list.
+if [ ${#bins[@]} -gt 0 ]; then
+	lib=$(realpath "$(gcc -print-file-name=libgcc_s.so.1)")
+	mkdir -p "$stage/lib/x86_64-linux-gnu"
+	cp "$lib" "$stage/lib/x86_64-linux-gnu/libgcc_s.so.1"
+fi
+
+for t in "${tests[@]}"; do
+	cp "$t" "$stage/tests/"
+done
+
+(cd "$stage" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out"

@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the test VM and judge the run.
+#
+# usage: run.sh -k KREL -i INITRAMFS -o OUTDIR [-n NAME] [-T VM_SECONDS]
+#               [-t TEST_SECONDS]
+#
+# Boots /boot/vmlinuz-KREL under QEMU's TCG with an emulated AMD CPU that
+# has SVM (so KVM runs inside it), two vCPUs, a q35 machine.  The kernel log
+# goes to OUTDIR/console.log, the tests' TAP to OUTDIR/tap.log.  Prints the
+# tests' TAP lines, then one more result: whether the kernel log is free of
+# splats.  Exits non-zero when a test failed or was skipped, when the VM did
+# not finish all tests in VM_SECONDS (default 600), or when the kernel log
+# shows a WARN, BUG, Oops, KASAN, UBSAN or lockdep report.
+set -uo pipefail
+
+krel= initrd= out= name=vm vm_timeout=600 test_timeout=300
+while getopts k:i:o:n:T:t: opt; do
+	case $opt in
+	k) krel=$OPTARG ;;
+	i) initrd=$OPTARG ;;
+	o) out=$OPTARG ;;
+	n) name=$OPTARG ;;
+	T) vm_timeout=$OPTARG ;;
+	t) test_timeout=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+[ -n "$krel" ] && [ -n "$initrd" ] && [ -n "$out" ] ||
+	{ echo "usage: see $0" >&2; exit 2; }
+
+mkdir -p "$out"
+: >"$out/console.log"
+: >"$out/tap.log"
+
+timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
+	-accel tcg -cpu max -smp 2 -m 2048 -machine q35 \
+	-nodefaults -display none -no-reboot \
+	-kernel "/boot/vmlinuz-$krel" -initrd "$initrd" \
+	-append "console=ttyS0 loglevel=7 panic=-1 vmtest.timeout=$test_timeout" \
+	-serial "file:$out/console.log" -serial "file:$out/tap.log" \
+	>"$out/qemu.log" 2>&1
+qemu_rc=$?
+
+failed=0
+grep -E '^(not )?ok |^#|^1\.\.' "$out/tap.log" | sed "s/^\\(\\(not \\)\\?ok\\) [0-9]* - /\\1 - $name: /"
+grep -q '^not ok ' "$out/tap.log" && failed=1
+
+if ! grep -q '^vmtest: all tests ran' "$out/tap.log"; then
+	failed=1
+	if [ $qemu_rc -eq 124 ] || [ $qemu_rc -eq 137 ]; then
+		why="killed after ${vm_timeout}s"
+	else
+		why="QEMU exit status $qemu_rc"
+	fi
+	echo "not ok - $name: the VM ran all its tests # $why"
+	sed 's/^/# qemu: /' "$out/qemu.log"
+	tail -n 30 "$out/console.log" | sed 's/^/# console: /'
+fi
+
+# A splat anywhere in the kernel log fails the run, whatever the tests said.
+splat='(------------\[ cut here \]|WARNING:|BUG:|Oops|general protection fault|KASAN|UBSAN|Kernel panic|possible circular locking|possible recursive locking|lockdep|Call Trace:)'
+if grep -Eq "$splat" "$out/console.log"; then
+	failed=1
+	echo "not ok - $name: kernel log free of splats"
+	grep -E -B3 -A25 "$splat" "$out/console.log" | head -n 80 | sed 's/^/# console: /'
+	grep -E 'vmtest: (begin|end)' "$out/console.log" | sed 's/^/# console: /'
+else
+	echo "ok - $name: kernel log free of splats"
+fi
+
+exit $failed

@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: GPL-2.0
+# Runner self-test: a failing test must be reported as "not ok".
+exit 1

@@ -1,0 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
+# Runner self-test: a skipped test (kselftest's status 4) must count as a
+# failure.
+exit 4

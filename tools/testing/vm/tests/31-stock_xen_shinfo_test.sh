@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: GPL-2.0
+# Reference suite: upstream's xen_shinfo_test, unmodified, against the stock
+# Debian KVM (upstream's in-kernel Xen support).
+. /lib/vmtest.sh
+
+kvm_up stock
+run xen_shinfo_test
+kvm_down
+exit 0

@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: GPL-2.0
+# The kvm.ko and kvm-amd.ko rebuilt from the linux-source package load into
+# the stock kernel, run a guest with xen_evtchn.ko loaded next to them, and
+# everything unloads cleanly.
+. /lib/vmtest.sh
+
+kvm_up rebuilt
+load ours xen_evtchn
+run kvm_smoke_test
+unload xen_evtchn
+kvm_down
+exit 0
