@@ -61,14 +61,19 @@ selftest-module: need-krel
 lint: $(SRC_STAMP)
 	@tools/build/lint.sh
 
+# deps first, then a new make: KREL is only known once deps installed it.
 check:
 	@tools/build/deps.sh
-	@$(MAKE) --no-print-directory source
+	@$(MAKE) --no-print-directory check-installed
+
+check-installed: $(SRC_STAMP)
 	@tools/testing/check.sh
 
 run:
 	@tools/build/deps.sh
-	@$(MAKE) --no-print-directory source
+	@$(MAKE) --no-print-directory run-installed
+
+run-installed: $(SRC_STAMP)
 	@tools/testing/vm/demo.sh
 
 clean:
@@ -77,4 +82,4 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all modules deps need-krel source kvm selftests selftest-module \
-	lint check run clean
+	lint check check-installed run run-installed clean
