@@ -25,9 +25,9 @@ BUILD := $(CURDIR)/build
 SRC := $(BUILD)/linux-source-6.12
 SRC_TAR := /usr/src/linux-source-6.12.tar.xz
 SRC_STAMP := $(SRC)/.extracted-$(KREL)
-SELFTEST_MOD_DIR := $(CURDIR)/tools/testing/vm/selftest
+TEST_MOD_DIR := $(CURDIR)/tools/testing/vm/modules
 
-export KREL VM_KDIR BUILD SRC SELFTEST_MOD_DIR
+export KREL VM_KDIR BUILD SRC TEST_MOD_DIR
 
 all: modules
 
@@ -54,9 +54,9 @@ kvm: $(SRC_STAMP)
 selftests: $(SRC_STAMP)
 	$(MAKE) -s -C tools/testing/selftests SRC=$(SRC) OUT=$(BUILD)/selftests
 
-# The runner's own test module (it WARNs on load); never installed.
-selftest-module: need-krel
-	$(MAKE) -C $(VM_KDIR) M=$(SELFTEST_MOD_DIR) modules
+# Test-only modules for the VM (tools/testing/vm/modules); never installed.
+test-modules: need-krel
+	$(MAKE) -C $(VM_KDIR) M=$(TEST_MOD_DIR) modules
 
 lint: $(SRC_STAMP)
 	@tools/build/lint.sh
@@ -78,8 +78,8 @@ run-installed: $(SRC_STAMP)
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	-$(MAKE) -C $(VM_KDIR) M=$(SELFTEST_MOD_DIR) clean
+	-$(MAKE) -C $(VM_KDIR) M=$(TEST_MOD_DIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all modules deps need-krel source kvm selftests selftest-module \
+.PHONY: all modules deps need-krel source kvm selftests test-modules \
 	lint check check-installed run run-installed clean

@@ -4,7 +4,7 @@
 # The project's lint, in TAP: checkpatch --strict (from the extracted
 # linux-source tree) on every C source and header of ours, then a W=1 build
 # with sparse checking every file (C=2) of the modules, in which any
-# warning fails.  Needs SRC, VM_KDIR and SELFTEST_MOD_DIR (the Makefile
+# warning fails.  Needs SRC, VM_KDIR and TEST_MOD_DIR (the Makefile
 # exports them).
 set -uo pipefail
 
@@ -23,7 +23,7 @@ else
 	sed 's/^/# /' <<<"$out"
 fi
 
-for dir in "$top" "$SELFTEST_MOD_DIR"; do
+for dir in "$top" "$TEST_MOD_DIR"; do
 	name=${dir#"$top"}
 	name=${name#/}
 	out=$(make -s -C "$VM_KDIR" M="$dir" W=1 C=2 modules 2>&1)

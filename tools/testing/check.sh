@@ -5,7 +5,7 @@
 # tests in the VM, and the VM runner's own tests.  Each step prints TAP
 # result lines ("ok - ..." / "not ok - ...", details as "# " lines); the
 # last line counts them: "N passed, N failed".  Exits non-zero when any
-# failed.  Needs KREL, VM_KDIR, BUILD, SRC, SELFTEST_MOD_DIR (exported by
+# failed.  Needs KREL, VM_KDIR, BUILD, SRC, TEST_MOD_DIR (exported by
 # the Makefile).
 set -uo pipefail
 
@@ -40,17 +40,21 @@ built=1
 build "irqbypass.ko, xen_evtchn.ko" make -s --no-print-directory modules KDIR="$VM_KDIR" || built=0
 build "rebuilt kvm.ko, kvm-amd.ko, kvm-intel.ko" make -s --no-print-directory kvm || built=0
 build "selftests" make -s --no-print-directory selftests || built=0
-build "runner self-test module" make -s --no-print-directory selftest-module || built=0
+build "test-only VM modules" make -s --no-print-directory test-modules || built=0
 
 if [ $built = 1 ]; then
+	tools/testing/selftests/irqbypass/modversions_test.sh Module.symvers \
+		"$VM_KDIR" "/lib/modules/$KREL" | report
+
 	kvm=$BUILD/kvm/arch/x86/kvm
 	st=$BUILD/selftests
 	"$vm/mkinitramfs.sh" -k "$KREL" -o "$work/main.cpio.gz" \
-		-m ours:irqbypass/irqbypass.ko -m ours:xen_evtchn/xen_evtchn.ko \
+		$(for m in irqbypass/*.ko xen_evtchn/*.ko; do echo "-m ours:$m"; done) \
+		-m test:"$TEST_MOD_DIR/test_irq_posting.ko" \
 		-m rebuilt:"$kvm/kvm.ko" -m rebuilt:"$kvm/kvm-amd.ko" \
 		-b "$st/kvm/x86_64/xen_vmcall_test" \
 		-b "$st/kvm/x86_64/xen_shinfo_test" \
-		$(for b in "$st"/xen_evtchn/*; do echo "-b $b"; done) \
+		$(for b in "$st"/xen_evtchn/* "$st"/irqbypass/*; do echo "-b $b"; done) \
 		$(for t in "$vm"/tests/*.sh; do echo "-t $t"; done)
 	"$vm/run.sh" -k "$KREL" -i "$work/main.cpio.gz" -o "$work/main" \
 		-n vm -T 900 -t 300 | report
@@ -58,7 +62,7 @@ if [ $built = 1 ]; then
 	# The runner's own tests: a WARN, a failing, a skipped and a hung
 	# test must each fail the run, and so must a VM that overruns.
 	"$vm/mkinitramfs.sh" -k "$KREL" -o "$work/selftest.cpio.gz" \
-		-m selftest:"$SELFTEST_MOD_DIR/test_splat.ko" \
+		-m test:"$TEST_MOD_DIR/test_splat.ko" \
 		$(for t in "$vm"/selftest/*.sh; do echo "-t $t"; done)
 	"$vm/run.sh" -k "$KREL" -i "$work/selftest.cpio.gz" \
 		-o "$work/selftest" -n selftest -T 300 -t 5 >"$work/selftest.tap"

@@ -32,11 +32,13 @@ loaded() {
 # kvm_up KVMDIR [BYPASSDIR]: load an irqbypass manager and KVM for AMD
 # (the VM's CPU is QEMU's emulated AMD with SVM).  KVMDIR is stock or
 # rebuilt; BYPASSDIR (default stock) says whose irqbypass.ko to load.
+# KVM_AMD_PARAMS, if set, are kvm-amd's module parameters.
 kvm_up() {
 	loaded ccp || load stock ccp
 	load "${2:-stock}" irqbypass
 	load "$1" kvm
-	load "$1" kvm-amd
+	# shellcheck disable=SC2086
+	load "$1" kvm-amd $KVM_AMD_PARAMS
 	[ -c /dev/kvm ] || fail "/dev/kvm is missing after loading KVM"
 }
 
@@ -61,8 +63,8 @@ run() {
 # Unload whatever a test left loaded, so that one failing test does not
 # make the next ones fail too.  Called by /init after each test.
 cleanup_modules() {
-	for m in test_splat xen_evtchn vfio_pci vfio_pci_core vfio_iommu_type1 \
-		 vfio kvm_amd kvm_intel kvm irqbypass; do
+	for m in test_splat test_irqbypass bench_irqbypass xen_evtchn vfio_pci vfio_pci_core vfio_iommu_type1 \
+		 vfio kvm_amd kvm_intel kvm irqbypass test_irq_posting; do
 		loaded "$m" && rmmod "$m"
 	done
 	return 0

@@ -33,7 +33,7 @@ done
 [ -n "$krel" ] && [ -n "$out" ] || { echo "usage: see $0" >&2; exit 2; }
 
 # Stock modules of the VM kernel, loaded by name from /modules/stock.
-stock=(irqbypass kvm kvm-amd ccp)
+stock=(irqbypass kvm kvm-amd ccp vfio vfio_iommu_type1 vfio-pci-core vfio-pci)
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT

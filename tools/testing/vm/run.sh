@@ -7,7 +7,10 @@
 #               [-t TEST_SECONDS]
 #
 # Boots /boot/vmlinuz-KREL under QEMU's TCG with an emulated AMD CPU that
-# has SVM (so KVM runs inside it), two vCPUs, a q35 machine.  The kernel log
+# has SVM (so KVM runs inside it), two vCPUs, a q35 machine with an
+# emulated AMD IOMMU (so that vfio-pci can take a device, and interrupt
+# posting is on offer) and QEMU's "edu" PCI device (a device with MSI to
+# give to vfio-pci).  The kernel log
 # goes to OUTDIR/console.log, the tests' TAP to OUTDIR/tap.log.  Prints the
 # tests' TAP lines, then one more result: whether the kernel log is free of
 # splats.  Exits non-zero when a test failed or was skipped, when the VM did
@@ -37,6 +40,7 @@ mkdir -p "$out"
 timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
 	-accel tcg -cpu max -smp 2 -m 2048 -machine q35 \
 	-nodefaults -display none -no-reboot \
+	-device amd-iommu,intremap=on -device edu \
 	-kernel "/boot/vmlinuz-$krel" -initrd "$initrd" \
 	-append "console=ttyS0 loglevel=7 panic=-1 vmtest.timeout=$test_timeout" \
 	-serial "file:$out/console.log" -serial "file:$out/tap.log" \

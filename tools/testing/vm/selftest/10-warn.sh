@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runner self-test: this test passes, but the module it loads WARNs; the
 # runner must fail the run on the splat.
-insmod /modules/selftest/test_splat.ko
+insmod /modules/test/test_splat.ko
 exit 0

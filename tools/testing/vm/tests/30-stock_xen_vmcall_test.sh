@@ -4,6 +4,6 @@
 . /lib/vmtest.sh
 
 kvm_up stock
-run xen_vmcall_test
+run xen_vmcall_test -v
 kvm_down
 exit 0

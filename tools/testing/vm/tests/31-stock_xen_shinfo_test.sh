@@ -4,6 +4,6 @@
 . /lib/vmtest.sh
 
 kvm_up stock
-run xen_shinfo_test
+run xen_shinfo_test -v
 kvm_down
 exit 0

@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # The kvm.ko and kvm-amd.ko rebuilt from the linux-source package load into
-# the stock kernel, run a guest with xen_evtchn.ko loaded next to them, and
-# everything unloads cleanly.
+# the stock kernel on our irqbypass.ko, run a guest with xen_evtchn.ko
+# loaded next to them, and all of it unloads.
 . /lib/vmtest.sh
 
-kvm_up rebuilt
+kvm_up rebuilt ours
 load ours xen_evtchn
 run kvm_smoke_test
 unload xen_evtchn

@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: GPL-2.0
+# Register then unregister n pairs, n = 1000, 10000, 50000, with the stock
+# irqbypass.ko and with ours, in this one boot; print both and the ratio.
+# Ours must grow linearly: its cost per pair at 50000 pairs may be at most
+# 3 times its cost per pair at 1000.
+. /lib/vmtest.sh
+
+bench() {
+	load "$1" irqbypass
+	dmesg -c >/dev/null
+	insmod /modules/ours/bench_irqbypass.ko || fail "bench_irqbypass on $1"
+	dmesg | sed -n 's/.*bench_irqbypass: pairs \([0-9]*\) .* total_us \([0-9]*\).*/\1 \2/p' >"/tmp/bench.$1"
+	cat "/tmp/bench.$1" | sed "s/^/$1: pairs, total us: /"
+	unload bench_irqbypass irqbypass
+	[ "$(wc -l <"/tmp/bench.$1")" -eq 3 ] || fail "no timings from $1"
+}
+
+bench stock
+bench ours
+
+echo "pairs   stock_us    ours_us  ours/stock"
+paste /tmp/bench.stock /tmp/bench.ours | while read -r n s _ o; do
+	printf '%-7s %9s %10s  %s\n' "$n" "$s" "$o" \
+		"$(awk "BEGIN { printf \"%.3f\", $o / $s }")"
+done
+
+awk '{ per[NR] = $2 / $1 } END {
+	r = per[3] / per[1]
+	printf "ours: cost per pair at %s pairs / at 1000 pairs = %.2f\n", 50000, r
+	exit !(r <= 3)
+}' /tmp/bench.ours || fail "ours does not grow linearly"
+exit 0
