@@ -145,6 +145,71 @@ static void irq_bypass_put_pair(void *token, struct irq_bypass_pair *pair)
 	kfree(pair);
 }
 
+/*
+ * Register one side under @token: @prod or @cons, the other one NULL.
+ * Connects it to the other side of the token if that is registered.
+ */
+static int irq_bypass_attach(void *token, struct irq_bypass_producer *prod,
+			     struct irq_bypass_consumer *cons)
+{
+	struct irq_bypass_pair *pair;
+	int ret = 0;
+
+	mutex_lock(&irq_bypass_lock);
+	pair = irq_bypass_get_pair(token);
+	if (IS_ERR(pair)) {
+		ret = PTR_ERR(pair);
+		goto out;
+	}
+	if ((prod && pair->producer) || (cons && pair->consumer)) {
+		ret = -EBUSY;
+		goto out;
+	}
+
+	if (prod)
+		pair->producer = prod;
+	else
+		pair->consumer = cons;
+	if (pair->producer && pair->consumer) {
+		ret = irq_bypass_connect(pair);
+		if (ret) {
+			if (prod)
+				pair->producer = NULL;
+			else
+				pair->consumer = NULL;
+			irq_bypass_put_pair(token, pair);
+		}
+	}
+out:
+	mutex_unlock(&irq_bypass_lock);
+	return ret;
+}
+
+/*
+ * Unregister one side from @token, if it is the one registered there:
+ * @prod or @cons, the other one NULL.
+ */
+static void irq_bypass_detach(void *token, struct irq_bypass_producer *prod,
+			      struct irq_bypass_consumer *cons)
+{
+	struct irq_bypass_pair *pair;
+
+	mutex_lock(&irq_bypass_lock);
+	pair = xa_load(&irq_bypass_pairs, token_index(token));
+	if (!pair || (prod ? pair->producer != prod : pair->consumer != cons))
+		goto out;
+
+	if (pair->connected)
+		irq_bypass_disconnect(pair);
+	if (prod)
+		pair->producer = NULL;
+	else
+		pair->consumer = NULL;
+	irq_bypass_put_pair(token, pair);
+out:
+	mutex_unlock(&irq_bypass_lock);
+}
+
 /**
  * irq_bypass_register_producer() - register an IRQ bypass producer
  * @producer: the producer; its token must be set and not change until it is
@@ -164,34 +229,9 @@ static void irq_bypass_put_pair(void *token, struct irq_bypass_pair *pair)
  */
 int irq_bypass_register_producer(struct irq_bypass_producer *producer)
 {
-	struct irq_bypass_pair *pair;
-	int ret = 0;
-
 	if (!producer->token)
 		return -EINVAL;
-
-	mutex_lock(&irq_bypass_lock);
-	pair = irq_bypass_get_pair(producer->token);
-	if (IS_ERR(pair)) {
-		ret = PTR_ERR(pair);
-		goto out;
-	}
-	if (pair->producer) {
-		ret = -EBUSY;
-		goto out;
-	}
-
-	pair->producer = producer;
-	if (pair->consumer) {
-		ret = irq_bypass_connect(pair);
-		if (ret) {
-			pair->producer = NULL;
-			irq_bypass_put_pair(producer->token, pair);
-		}
-	}
-out:
-	mutex_unlock(&irq_bypass_lock);
-	return ret;
+	return irq_bypass_attach(producer->token, producer, NULL);
 }
 EXPORT_SYMBOL_GPL(irq_bypass_register_producer);
 
@@ -210,20 +250,8 @@ EXPORT_SYMBOL_GPL(irq_bypass_register_producer);
  */
 void irq_bypass_unregister_producer(struct irq_bypass_producer *producer)
 {
-	struct irq_bypass_pair *pair;
-
-	if (!producer->token)
-		return;
-
-	mutex_lock(&irq_bypass_lock);
-	pair = xa_load(&irq_bypass_pairs, token_index(producer->token));
-	if (pair && pair->producer == producer) {
-		if (pair->connected)
-			irq_bypass_disconnect(pair);
-		pair->producer = NULL;
-		irq_bypass_put_pair(producer->token, pair);
-	}
-	mutex_unlock(&irq_bypass_lock);
+	if (producer->token)
+		irq_bypass_detach(producer->token, producer, NULL);
 }
 EXPORT_SYMBOL_GPL(irq_bypass_unregister_producer);
 
@@ -245,35 +273,10 @@ EXPORT_SYMBOL_GPL(irq_bypass_unregister_producer);
  */
 int irq_bypass_register_consumer(struct irq_bypass_consumer *consumer)
 {
-	struct irq_bypass_pair *pair;
-	int ret = 0;
-
 	if (!consumer->token || !consumer->add_producer ||
 	    !consumer->del_producer)
 		return -EINVAL;
-
-	mutex_lock(&irq_bypass_lock);
-	pair = irq_bypass_get_pair(consumer->token);
-	if (IS_ERR(pair)) {
-		ret = PTR_ERR(pair);
-		goto out;
-	}
-	if (pair->consumer) {
-		ret = -EBUSY;
-		goto out;
-	}
-
-	pair->consumer = consumer;
-	if (pair->producer) {
-		ret = irq_bypass_connect(pair);
-		if (ret) {
-			pair->consumer = NULL;
-			irq_bypass_put_pair(consumer->token, pair);
-		}
-	}
-out:
-	mutex_unlock(&irq_bypass_lock);
-	return ret;
+	return irq_bypass_attach(consumer->token, NULL, consumer);
 }
 EXPORT_SYMBOL_GPL(irq_bypass_register_consumer);
 
@@ -289,20 +292,8 @@ EXPORT_SYMBOL_GPL(irq_bypass_register_consumer);
  */
 void irq_bypass_unregister_consumer(struct irq_bypass_consumer *consumer)
 {
-	struct irq_bypass_pair *pair;
-
-	if (!consumer->token)
-		return;
-
-	mutex_lock(&irq_bypass_lock);
-	pair = xa_load(&irq_bypass_pairs, token_index(consumer->token));
-	if (pair && pair->consumer == consumer) {
-		if (pair->connected)
-			irq_bypass_disconnect(pair);
-		pair->consumer = NULL;
-		irq_bypass_put_pair(consumer->token, pair);
-	}
-	mutex_unlock(&irq_bypass_lock);
+	if (consumer->token)
+		irq_bypass_detach(consumer->token, NULL, consumer);
 }
 EXPORT_SYMBOL_GPL(irq_bypass_unregister_consumer);
 

@@ -54,88 +54,98 @@ static void log_call(struct fake_side *s, char c)
 		s->log[len] = c;
 }
 
-static int prod_add(struct irq_bypass_producer *prod,
-		    struct irq_bypass_consumer *cons)
+/*
+ * The callbacks of both sides share these: @mine is the token of the side
+ * called, @theirs that of the partner it is given, @slot where the side
+ * records its partner.
+ */
+static int fake_add(struct fake_side *s, void *mine, void *theirs,
+		    void **slot, void *partner)
 {
-	struct fake_side *s = container_of(prod, struct fake_side, prod);
-
 	log_call(s, 'A');
-	if (cons->token != prod->token)
+	if (mine != theirs)
 		atomic_inc(&s->bad_partner);
 	if (s->fail_add)
 		return s->fail_add;
 	atomic_inc(&s->adds);
-	s->prod_partner = cons;
+	*slot = partner;
 	return 0;
+}
+
+static void fake_del(struct fake_side *s, void *slot, void *partner)
+{
+	log_call(s, 'D');
+	if (partner != slot)
+		atomic_inc(&s->bad_partner);
+	atomic_inc(&s->dels);
+}
+
+static void fake_stop(struct fake_side *s)
+{
+	log_call(s, 'S');
+	atomic_inc(&s->stops);
+}
+
+static void fake_start(struct fake_side *s)
+{
+	log_call(s, 'G');
+	atomic_inc(&s->starts);
+}
+
+static struct fake_side *of_prod(struct irq_bypass_producer *prod)
+{
+	return container_of(prod, struct fake_side, prod);
+}
+
+static struct fake_side *of_cons(struct irq_bypass_consumer *cons)
+{
+	return container_of(cons, struct fake_side, cons);
+}
+
+static int prod_add(struct irq_bypass_producer *prod,
+		    struct irq_bypass_consumer *cons)
+{
+	return fake_add(of_prod(prod), prod->token, cons->token,
+			&of_prod(prod)->prod_partner, cons);
 }
 
 static void prod_del(struct irq_bypass_producer *prod,
 		     struct irq_bypass_consumer *cons)
 {
-	struct fake_side *s = container_of(prod, struct fake_side, prod);
-
-	log_call(s, 'D');
-	if (cons != s->prod_partner)
-		atomic_inc(&s->bad_partner);
-	atomic_inc(&s->dels);
+	fake_del(of_prod(prod), of_prod(prod)->prod_partner, cons);
 }
 
 static void prod_stop(struct irq_bypass_producer *prod)
 {
-	struct fake_side *s = container_of(prod, struct fake_side, prod);
-
-	log_call(s, 'S');
-	atomic_inc(&s->stops);
+	fake_stop(of_prod(prod));
 }
 
 static void prod_start(struct irq_bypass_producer *prod)
 {
-	struct fake_side *s = container_of(prod, struct fake_side, prod);
-
-	log_call(s, 'G');
-	atomic_inc(&s->starts);
+	fake_start(of_prod(prod));
 }
 
 static int cons_add(struct irq_bypass_consumer *cons,
 		    struct irq_bypass_producer *prod)
 {
-	struct fake_side *s = container_of(cons, struct fake_side, cons);
-
-	log_call(s, 'A');
-	if (cons->token != prod->token)
-		atomic_inc(&s->bad_partner);
-	if (s->fail_add)
-		return s->fail_add;
-	atomic_inc(&s->adds);
-	s->cons_partner = prod;
-	return 0;
+	return fake_add(of_cons(cons), cons->token, prod->token,
+			&of_cons(cons)->cons_partner, prod);
 }
 
 static void cons_del(struct irq_bypass_consumer *cons,
 		     struct irq_bypass_producer *prod)
 {
-	struct fake_side *s = container_of(cons, struct fake_side, cons);
-
-	log_call(s, 'D');
-	if (prod != s->cons_partner)
-		atomic_inc(&s->bad_partner);
-	atomic_inc(&s->dels);
+	fake_del(of_cons(cons), of_cons(cons)->cons_partner, prod);
 }
 
 static void cons_stop(struct irq_bypass_consumer *cons)
 {
-	struct fake_side *s = container_of(cons, struct fake_side, cons);
-
-	log_call(s, 'S');
-	atomic_inc(&s->stops);
+	fake_stop(of_cons(cons));
 }
 
 static void cons_start(struct irq_bypass_consumer *cons)
 {
-	struct fake_side *s = container_of(cons, struct fake_side, cons);
-
-	log_call(s, 'G');
-	atomic_inc(&s->starts);
+	fake_start(of_cons(cons));
 }
 
 static void fake_init(struct fake_side *s, void *token)
