@@ -27,12 +27,15 @@ SRC_TAR := /usr/src/linux-source-6.12.tar.xz
 SRC_STAMP := $(SRC)/.extracted-$(KREL)
 TEST_MOD_DIR := $(CURDIR)/tools/testing/vm/modules
 
-export KREL VM_KDIR BUILD SRC TEST_MOD_DIR
+export KREL VM_KDIR BUILD SRC TEST_MOD_DIR KVM_SYMVERS
 
 all: modules
 
-modules:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+# xen_evtchn.ko links against what the rebuilt kvm.ko exports.
+KVM_SYMVERS := $(BUILD)/kvm/arch/x86/kvm/Module.symvers
+
+modules: kvm
+	$(MAKE) -C $(KDIR) M=$(CURDIR) KBUILD_EXTRA_SYMBOLS=$(KVM_SYMVERS) modules
 
 deps:
 	@tools/build/deps.sh
@@ -49,7 +52,7 @@ $(SRC_STAMP): $(SRC_TAR) | need-krel
 source: $(SRC_STAMP)
 
 kvm: $(SRC_STAMP)
-	kvm/rebuild-kvm.sh $(SRC) $(VM_KDIR) $(BUILD)/kvm
+	@kvm/rebuild-kvm.sh $(SRC) $(VM_KDIR) $(BUILD)/kvm
 
 selftests: $(SRC_STAMP)
 	$(MAKE) -s -C tools/testing/selftests SRC=$(SRC) OUT=$(BUILD)/selftests
@@ -58,7 +61,7 @@ selftests: $(SRC_STAMP)
 test-modules: need-krel
 	$(MAKE) -C $(VM_KDIR) M=$(TEST_MOD_DIR) modules
 
-lint: $(SRC_STAMP)
+lint: kvm
 	@tools/build/lint.sh
 
 # deps first, then a new make: KREL is only known once deps installed it.

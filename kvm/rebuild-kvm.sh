@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Rebuild kvm.ko, kvm-amd.ko and kvm-intel.ko out of tree from the
-# linux-source package, against the matching linux-headers package.
+# linux-source package, against the matching linux-headers package, with
+# the project's KVM hook (kvm/xen_hook.c) in place of upstream's xen.o.
 #
 # usage: rebuild-kvm.sh SRC KDIR OUT
 #   SRC   extracted linux-source tree (only arch/x86/kvm and virt/kvm are
@@ -15,11 +16,13 @@
 # $(srctree), which for an out-of-tree build is the headers package that
 # lacks them.  The include/trace directory lets trace.h's
 # TRACE_INCLUDE_PATH (../../arch/x86/kvm, relative to include/trace)
-# resolve inside OUT.
+# resolve inside OUT.  The hook is linked, not copied, into the tree, and
+# finds the project's include/kvm/xen_accel.h through an include path.
 set -euo pipefail
 
 src=$1 kdir=$2 out=$3
 kvm=$out/arch/x86/kvm
+top=$(cd "$(dirname "$0")/.." && pwd)
 
 if [ ! -f "$out/.copied" ] || [ "$(cat "$out/.copied")" != "$src" ]; then
 	rm -rf "$out"
@@ -29,11 +32,17 @@ if [ ! -f "$out/.copied" ] || [ "$(cat "$out/.copied")" != "$src" ]; then
 	sed -i -e 's|-I $(srctree)/arch/x86/kvm|-I $(src) -I $(src)/../../../include/trace|' \
 	       -e 's|include $(srctree)/virt/kvm/Makefile.kvm|include $(src)/../../../virt/kvm/Makefile.kvm|' \
 	       "$kvm/Makefile"
-	grep -q 'include $(src)/../../../virt/kvm/Makefile.kvm' "$kvm/Makefile" || {
+	sed -i -e 's|^kvm-$(CONFIG_KVM_XEN)\t+= xen.o$|kvm-$(CONFIG_KVM_XEN)\t+= xen_hook.o|' \
+	       "$kvm/Makefile"
+	echo "ccflags-y += -I $top/include" >>"$kvm/Makefile"
+	grep -q 'include $(src)/../../../virt/kvm/Makefile.kvm' "$kvm/Makefile" &&
+	grep -q '+= xen_hook.o$' "$kvm/Makefile" || {
 		echo "rebuild-kvm: unexpected arch/x86/kvm/Makefile layout" >&2
 		exit 1
 	}
+	rm "$kvm/xen.c"
 	echo "$src" >"$out/.copied"
 fi
 
+ln -sf "$top/kvm/xen_hook.c" "$kvm/xen_hook.c"
 make -s -C "$kdir" M="$kvm" -j"$(nproc)" modules

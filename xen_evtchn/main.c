@@ -1,26 +1,65 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Xen event channel accelerator for KVM: module entry points.
+ * Xen event channel accelerator for KVM: module entry points and the ops
+ * that the KVM hook in the rebuilt kvm.ko calls (include/kvm/xen_accel.h).
  *
- * This is the module skeleton: it loads and unloads, and says so in the
- * kernel log.  Attaching to KVM through the hook in the rebuilt kvm.ko comes
- * with its own change.
+ * Owns the per-VM struct xen_evtchn_vm: created when a VM binds to the
+ * accelerator (its first Xen ioctl), freed when the VM is destroyed.  The
+ * hook holds a reference on this module for every bound VM, so the module
+ * cannot be unloaded while a VM uses it.
  *
- * Context: module init and exit only, process context.
+ * Context: module init and exit, bind and destroy run in process context.
  */
 
 #include <linux/module.h>
-#include <linux/printk.h>
+#include <linux/slab.h>
+
+#include <kvm/xen_accel.h>
+
+#include "xen_evtchn.h"
+
+static void *xen_evtchn_bind_vm(struct kvm *kvm)
+{
+	struct xen_evtchn_vm *xvm = kzalloc(sizeof(*xvm), GFP_KERNEL_ACCOUNT);
+
+	if (!xvm)
+		return ERR_PTR(-ENOMEM);
+	xvm->kvm = kvm;
+	return xvm;
+}
+
+static void xen_evtchn_destroy_vm(struct kvm *kvm)
+{
+	xen_evtchn_release_config(kvm);
+	kfree(kvm_xen_accel_vm_data(kvm));
+}
+
+static const struct kvm_xen_accel_ops xen_evtchn_ops = {
+	.owner = THIS_MODULE,
+	.bind_vm = xen_evtchn_bind_vm,
+	.destroy_vm = xen_evtchn_destroy_vm,
+	.hvm_config = xen_evtchn_hvm_config,
+	.hvm_set_attr = xen_evtchn_hvm_set_attr,
+	.hvm_get_attr = xen_evtchn_hvm_get_attr,
+	.vcpu_set_attr = xen_evtchn_vcpu_set_attr,
+	.vcpu_get_attr = xen_evtchn_vcpu_get_attr,
+	.write_hypercall_page = xen_evtchn_write_hypercall_page,
+	.hypercall = xen_evtchn_hypercall,
+	.update_tsc_info = xen_evtchn_update_tsc_info,
+};
 
 static int __init xen_evtchn_init(void)
 {
-	pr_info("xen_evtchn: loaded (skeleton, not attached to KVM)\n");
-	return 0;
+	int ret = kvm_xen_accel_register(&xen_evtchn_ops);
+
+	if (!ret)
+		pr_info("xen_evtchn: registered with KVM\n");
+	return ret;
 }
 
 static void __exit xen_evtchn_exit(void)
 {
-	pr_info("xen_evtchn: unloaded\n");
+	kvm_xen_accel_unregister(&xen_evtchn_ops);
 }
 
 module_init(xen_evtchn_init);

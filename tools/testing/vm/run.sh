@@ -38,7 +38,7 @@ mkdir -p "$out"
 : >"$out/tap.log"
 
 timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
-	-accel tcg -cpu max -smp 2 -m 2048 -machine q35 \
+	-accel tcg,thread=single -cpu max -smp 2 -m 2048 -machine q35 \
 	-nodefaults -display none -no-reboot \
 	-device amd-iommu,intremap=on -device edu \
 	-kernel "/boot/vmlinuz-$krel" -initrd "$initrd" \

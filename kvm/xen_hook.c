@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KVM hook for an out-of-tree Xen accelerator, built into a rebuilt kvm.ko
+ * in place of upstream's xen.o (kvm/rebuild-kvm.sh).
+ *
+ * It defines each function that arch/x86/kvm/xen.h declares and forwards
+ * it to the registered accelerator (include/kvm/xen_accel.h) for the VMs
+ * bound to it.  A VM binds on its first Xen ioctl or Xen routing entry;
+ * binding loads the accelerator module if none is registered, takes a
+ * reference on it, and lasts until the VM is destroyed.  So a bound VM's
+ * accelerator cannot go, and the calls for bound VMs need no further
+ * protection; unregistering only has to exclude binding.  Without an
+ * accelerator the Xen ioctls fail with -ENOTTY, as on a KVM built without
+ * Xen support, routing entries of the Xen type with -EINVAL, and a write of
+ * the hypercall page MSR with #GP.  An accelerator may leave any op NULL:
+ * that entry point then behaves as if no accelerator were bound.
+ *
+ * The hook owns the lifetime of the Xen fields of struct kvm_xen and
+ * struct kvm_vcpu_xen that KVM's own code and xen.h's inline helpers read
+ * (the mutex, the pfn caches, the timers): it initializes them for every
+ * VM and vCPU and tears them down.  What they mean is the accelerator's.
+ * It also exports the KVM internals the accelerator needs, listed below.
+ *
+ * Locking: xen_accel_lock (a mutex) protects xen_accel and serializes
+ * binding; bound_vms (an xarray, own lock) maps each bound VM to the
+ * accelerator's per-VM data.  Lookups take neither lock (RCU).
+ *
+ * Context: the ioctl forwards run in process context; set_evtchn_fast in
+ * atomic context (irqfd wakeup); the timer trampolines in hard-IRQ (Xen
+ * timer) and softirq (poll timeout) context; the rest in vCPU context.
+ */
+
+#include <linux/kmod.h>
+#include <linux/kvm_host.h>
+#include <linux/module.h>
+#include <linux/xarray.h>
+
+#include <kvm/xen_accel.h>
+
+#include "hyperv.h"
+#include "irq.h"
+#include "kvm_cache_regs.h"
+#include "lapic.h"
+#include "x86.h"
+#include "xen.h"
+
+#define XEN_ACCEL_MODULE "xen_evtchn"
+
+DEFINE_STATIC_KEY_DEFERRED_FALSE(kvm_xen_enabled, HZ);
+
+static DEFINE_MUTEX(xen_accel_lock);
+static const struct kvm_xen_accel_ops *xen_accel;
+static DEFINE_XARRAY(bound_vms);
+
+/**
+ * kvm_xen_accel_register() - register the Xen accelerator
+ * @ops: its operations; must stay valid until unregistered
+ *
+ * Context: process context.
+ * Return: 0, or -EBUSY if an accelerator is already registered.
+ */
+int kvm_xen_accel_register(const struct kvm_xen_accel_ops *ops)
+{
+	int ret = 0;
+
+	mutex_lock(&xen_accel_lock);
+	if (xen_accel)
+		ret = -EBUSY;
+	else
+		xen_accel = ops;
+	mutex_unlock(&xen_accel_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(kvm_xen_accel_register);
+
+/**
+ * kvm_xen_accel_unregister() - unregister the Xen accelerator
+ * @ops: what kvm_xen_accel_register() registered
+ *
+ * Called from the accelerator's module exit: no VM is bound then, since
+ * each holds a reference on the module, and a binding in flight cannot
+ * take a new one once the module is going.
+ *
+ * Context: process context.
+ */
+void kvm_xen_accel_unregister(const struct kvm_xen_accel_ops *ops)
+{
+	mutex_lock(&xen_accel_lock);
+	if (xen_accel == ops)
+		xen_accel = NULL;
+	mutex_unlock(&xen_accel_lock);
+}
+EXPORT_SYMBOL_GPL(kvm_xen_accel_unregister);
+
+/**
+ * kvm_xen_accel_vm_data() - the accelerator's per-VM data
+ * @kvm: a VM bound to the accelerator
+ *
+ * Context: any.
+ * Return: what the accelerator's bind_vm() returned for @kvm, or NULL if
+ * @kvm is not bound.
+ */
+void *kvm_xen_accel_vm_data(struct kvm *kvm)
+{
+	return xa_load(&bound_vms, (unsigned long)kvm);
+}
+EXPORT_SYMBOL_GPL(kvm_xen_accel_vm_data);
+
+/* The accelerator of a bound VM, or NULL. */
+static const struct kvm_xen_accel_ops *accel_of(struct kvm *kvm)
+{
+	return kvm_xen_accel_vm_data(kvm) ? READ_ONCE(xen_accel) : NULL;
+}
+
+/*
+ * The accelerator of @kvm, binding @kvm to it first if needed (loading the
+ * module if none is registered).  Process context; may sleep.
+ */
+static const struct kvm_xen_accel_ops *bind(struct kvm *kvm)
+{
+	const struct kvm_xen_accel_ops *ops = accel_of(kvm);
+	void *data;
+
+	if (ops)
+		return ops;
+
+	if (!READ_ONCE(xen_accel))
+		request_module(XEN_ACCEL_MODULE);
+
+	mutex_lock(&xen_accel_lock);
+	ops = xen_accel;
+	if (!ops || kvm_xen_accel_vm_data(kvm))
+		goto out;
+	if (!try_module_get(ops->owner)) {
+		ops = NULL;
+		goto out;
+	}
+	data = ops->bind_vm(kvm);
+	if (IS_ERR_OR_NULL(data) ||
+	    xa_err(xa_store(&bound_vms, (unsigned long)kvm, data, GFP_KERNEL))) {
+		if (!IS_ERR_OR_NULL(data))
+			ops->destroy_vm(kvm);
+		module_put(ops->owner);
+		ops = NULL;
+	}
+out:
+	mutex_unlock(&xen_accel_lock);
+	return ops;
+}
+
+void kvm_xen_init_vm(struct kvm *kvm)
+{
+	mutex_init(&kvm->arch.xen.xen_lock);
+	kvm_gpc_init(&kvm->arch.xen.shinfo_cache, kvm);
+}
+
+void kvm_xen_destroy_vm(struct kvm *kvm)
+{
+	const struct kvm_xen_accel_ops *ops = accel_of(kvm);
+
+	if (ops) {
+		ops->destroy_vm(kvm);
+		xa_erase(&bound_vms, (unsigned long)kvm);
+		module_put(ops->owner);
+	}
+	kvm_gpc_deactivate(&kvm->arch.xen.shinfo_cache);
+}
+
+static enum hrtimer_restart xen_timer_trampoline(struct hrtimer *timer)
+{
+	struct kvm_vcpu *vcpu = container_of(timer, struct kvm_vcpu,
+					     arch.xen.timer);
+	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
+
+	/* Only a bound VM's accelerator arms it. */
+	return ops && ops->timer_expired ? ops->timer_expired(vcpu) :
+					     HRTIMER_NORESTART;
+}
+
+static void poll_timer_trampoline(struct timer_list *t)
+{
+	struct kvm_vcpu *vcpu = from_timer(vcpu, t, arch.xen.poll_timer);
+	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
+
+	if (ops && ops->poll_timeout)
+		ops->poll_timeout(vcpu);
+}
+
+void kvm_xen_init_vcpu(struct kvm_vcpu *vcpu)
+{
+	struct kvm_vcpu_xen *vx = &vcpu->arch.xen;
+
+	/* Until the VMM says otherwise, the Xen vCPU id is KVM's index. */
+	vx->vcpu_id = vcpu->vcpu_idx;
+	kvm_gpc_init(&vx->vcpu_info_cache, vcpu->kvm);
+	kvm_gpc_init(&vx->vcpu_time_info_cache, vcpu->kvm);
+	kvm_gpc_init(&vx->runstate_cache, vcpu->kvm);
+	kvm_gpc_init(&vx->runstate2_cache, vcpu->kvm);
+	hrtimer_init(&vx->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
+	vx->timer.function = xen_timer_trampoline;
+	timer_setup(&vx->poll_timer, poll_timer_trampoline, 0);
+}
+
+void kvm_xen_destroy_vcpu(struct kvm_vcpu *vcpu)
+{
+	struct kvm_vcpu_xen *vx = &vcpu->arch.xen;
+
+	hrtimer_cancel(&vx->timer);
+	del_timer_sync(&vx->poll_timer);
+	kvm_gpc_deactivate(&vx->vcpu_info_cache);
+	kvm_gpc_deactivate(&vx->vcpu_time_info_cache);
+	kvm_gpc_deactivate(&vx->runstate_cache);
+	kvm_gpc_deactivate(&vx->runstate2_cache);
+}
+
+int kvm_xen_hvm_config(struct kvm *kvm, struct kvm_xen_hvm_config *xhc)
+{
+	const struct kvm_xen_accel_ops *ops = bind(kvm);
+
+	return ops && ops->hvm_config ? ops->hvm_config(kvm, xhc) : -ENOTTY;
+}
+
+int kvm_xen_hvm_set_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
+{
+	const struct kvm_xen_accel_ops *ops = bind(kvm);
+
+	return ops && ops->hvm_set_attr ? ops->hvm_set_attr(kvm, data) : -ENOTTY;
+}
+
+int kvm_xen_hvm_get_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
+{
+	const struct kvm_xen_accel_ops *ops = bind(kvm);
+
+	return ops && ops->hvm_get_attr ? ops->hvm_get_attr(kvm, data) : -ENOTTY;
+}
+
+int kvm_xen_vcpu_set_attr(struct kvm_vcpu *vcpu, struct kvm_xen_vcpu_attr *data)
+{
+	const struct kvm_xen_accel_ops *ops = bind(vcpu->kvm);
+
+	return ops && ops->vcpu_set_attr ? ops->vcpu_set_attr(vcpu, data) : -ENOTTY;
+}
+
+int kvm_xen_vcpu_get_attr(struct kvm_vcpu *vcpu, struct kvm_xen_vcpu_attr *data)
+{
+	const struct kvm_xen_accel_ops *ops = bind(vcpu->kvm);
+
+	return ops && ops->vcpu_get_attr ? ops->vcpu_get_attr(vcpu, data) : -ENOTTY;
+}
+
+int kvm_xen_hvm_evtchn_send(struct kvm *kvm,
+			    struct kvm_irq_routing_xen_evtchn *evt)
+{
+	const struct kvm_xen_accel_ops *ops = bind(kvm);
+
+	return ops && ops->evtchn_send ? ops->evtchn_send(kvm, evt) : -ENOTTY;
+}
+
+int kvm_xen_setup_evtchn(struct kvm *kvm,
+			 struct kvm_kernel_irq_routing_entry *e,
+			 const struct kvm_irq_routing_entry *ue)
+{
+	const struct kvm_xen_accel_ops *ops = bind(kvm);
+
+	return ops && ops->setup_evtchn ? ops->setup_evtchn(kvm, e, ue) : -EINVAL;
+}
+
+int kvm_xen_set_evtchn_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
+{
+	const struct kvm_xen_accel_ops *ops = accel_of(kvm);
+
+	/* Xen routing entries exist only in bound VMs. */
+	return ops && ops->set_evtchn_fast ? ops->set_evtchn_fast(xe, kvm) : -EINVAL;
+}
+
+/*
+ * The rest is reached only for bound VMs: through state that only the
+ * accelerator sets (the hypercall MSR, the intercept flag, vcpu_info,
+ * the shadow evtchn_pending_sel, the timer), or, for update_tsc_info, for
+ * any VM, when it does nothing unless bound.
+ */
+int kvm_xen_write_hypercall_page(struct kvm_vcpu *vcpu, u64 data)
+{
+	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
+
+	return ops && ops->write_hypercall_page ? ops->write_hypercall_page(vcpu, data) : 1;
+}
+
+int kvm_xen_hypercall(struct kvm_vcpu *vcpu)
+{
+	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
+
+	/* Hyper-V hypercalls have bit 31 set in EAX: KVM's own. */
+	if ((kvm_rax_read(vcpu) & 0x80000000) && kvm_hv_hypercall_enabled(vcpu))
+		return kvm_hv_hypercall(vcpu);
+
+	if (!ops || !ops->hypercall) {
+		kvm_queue_exception(vcpu, UD_VECTOR);
+		return 1;
+	}
+	return ops->hypercall(vcpu);
+}
+
+int __kvm_xen_has_interrupt(struct kvm_vcpu *vcpu)
+{
+	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
+
+	return ops && ops->has_interrupt ? ops->has_interrupt(vcpu) : 0;
+}
+
+void kvm_xen_inject_pending_events(struct kvm_vcpu *vcpu)
+{
+	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
+
+	if (ops && ops->inject_pending_events)
+		ops->inject_pending_events(vcpu);
+}
+
+void kvm_xen_inject_vcpu_vector(struct kvm_vcpu *vcpu)
+{
+	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
+
+	if (ops && ops->inject_vcpu_vector)
+		ops->inject_vcpu_vector(vcpu);
+}
+
+void kvm_xen_inject_timer_irqs(struct kvm_vcpu *vcpu)
+{
+	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
+
+	if (ops && ops->inject_timer_irqs)
+		ops->inject_timer_irqs(vcpu);
+}
+
+void kvm_xen_update_runstate(struct kvm_vcpu *vcpu, int state)
+{
+	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
+
+	if (ops && ops->update_runstate)
+		ops->update_runstate(vcpu, state);
+}
+
+void kvm_xen_update_tsc_info(struct kvm_vcpu *vcpu)
+{
+	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
+
+	if (ops && ops->update_tsc_info)
+		ops->update_tsc_info(vcpu);
+}
+
+/*
+ * KVM internals for the accelerator, in one place.  Upstream's xen.c uses
+ * them from inside kvm.ko; the accelerator is outside, so kvm.ko exports
+ * them here.
+ */
+
+/* The Xen fast paths in KVM test this key; the accelerator counts users. */
+EXPORT_SYMBOL_GPL(kvm_xen_enabled);
+
+/*
+ * shared_info, vcpu_info, vcpu_time_info and runstate are pfn caches, set
+ * up by GPA or HVA from the attribute ioctls...
+ */
+EXPORT_SYMBOL_GPL(kvm_gpc_activate);
+/* ...or, for shared_info and vcpu_info, by HVA... */
+EXPORT_SYMBOL_GPL(kvm_gpc_activate_hva);
+/* ...and torn down with KVM_XEN_INVALID_GPA or a zero HVA. */
+EXPORT_SYMBOL_GPL(kvm_gpc_deactivate);
+/* Event delivery in atomic context checks that a cache is still valid... */
+EXPORT_SYMBOL_GPL(kvm_gpc_check);
+/* ...and process context refreshes one that is not. */
+EXPORT_SYMBOL_GPL(kvm_gpc_refresh);
+
+/* shared_info's wallclock is the VM's epoch. */
+EXPORT_SYMBOL_GPL(kvm_get_wall_clock_epoch);
+
+/* Hypercalls are taken at guest CPL 0 only. */
+int kvm_xen_accel_guest_cpl(struct kvm_vcpu *vcpu)
+{
+	return kvm_x86_call(get_cpl)(vcpu);
+}
+EXPORT_SYMBOL_GPL(kvm_xen_accel_guest_cpl);
+
+/* Hypercall arguments are in 64-bit or 32-bit registers. */
+bool kvm_xen_accel_hypercall_is_64bit(struct kvm_vcpu *vcpu)
+{
+	return is_64_bit_hypercall(vcpu);
+}
+EXPORT_SYMBOL_GPL(kvm_xen_accel_hypercall_is_64bit);
+
+/* The hypercall page and the 2-level layout depend on long mode. */
+bool kvm_xen_accel_long_mode(struct kvm_vcpu *vcpu)
+{
+	return is_long_mode(vcpu);
+}
+EXPORT_SYMBOL_GPL(kvm_xen_accel_long_mode);
+
+/* Hypercall number and arguments (VCPU_REGS_*). */
+unsigned long kvm_xen_accel_read_gpr(struct kvm_vcpu *vcpu, int reg)
+{
+	return kvm_register_read_raw(vcpu, reg);
+}
+EXPORT_SYMBOL_GPL(kvm_xen_accel_read_gpr);
+
+/* A hypercall's result from the VMM applies only if RIP did not move. */
+unsigned long kvm_xen_accel_read_rip(struct kvm_vcpu *vcpu)
+{
+	return kvm_get_linear_rip(vcpu);
+}
+EXPORT_SYMBOL_GPL(kvm_xen_accel_read_rip);
+
+/* Return a hypercall's result in RAX and step over the instruction. */
+int kvm_xen_accel_complete_hypercall(struct kvm_vcpu *vcpu, u64 result)
+{
+	kvm_rax_write(vcpu, result);
+	return kvm_skip_emulated_instruction(vcpu);
+}
+EXPORT_SYMBOL_GPL(kvm_xen_accel_complete_hypercall);
+
+/* The hypercall page holds this CPU's VMCALL or VMMCALL (3 bytes). */
+void kvm_xen_accel_patch_hypercall(struct kvm_vcpu *vcpu, u8 *insn)
+{
+	kvm_x86_call(patch_hypercall)(vcpu, insn);
+}
+EXPORT_SYMBOL_GPL(kvm_xen_accel_patch_hypercall);
+
+/* The per-vCPU upcall vector is a fixed interrupt to the vCPU's APIC. */
+int kvm_xen_accel_deliver_vector(struct kvm_vcpu *vcpu, u8 vector)
+{
+	struct kvm_lapic_irq irq = {
+		.dest_id = vcpu->vcpu_id,
+		.vector = vector,
+		.dest_mode = APIC_DEST_PHYSICAL,
+		.shorthand = APIC_DEST_NOSHORT,
+		.delivery_mode = APIC_DM_FIXED,
+		.level = 1,
+	};
+
+	return kvm_irq_delivery_to_apic(vcpu->kvm, NULL, &irq, NULL);
+}
+EXPORT_SYMBOL_GPL(kvm_xen_accel_deliver_vector);

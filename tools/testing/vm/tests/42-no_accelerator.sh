@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: GPL-2.0
+# The rebuilt KVM with the hook and no accelerator (none loaded, none
+# loadable in the VM): Xen ioctls fail cleanly.
+. /lib/vmtest.sh
+
+kvm_up rebuilt ours
+run no_accel_test
+kvm_down
+exit 0

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xen_evtchn.ko internals, shared by its files.
+ *
+ * The module keeps true the fields of struct kvm_xen, struct kvm_vcpu_xen
+ * and kvm->arch.xen_hvm_config that KVM's own code and the inline helpers
+ * of arch/x86/kvm/xen.h read; the rest of its state is in struct
+ * xen_evtchn_vm, the per-VM data the KVM hook keeps for it.
+ *
+ * Lock order: kvm->arch.xen.xen_lock, then the SRCU read side of
+ * kvm->srcu, then a pfn cache's rwlock.
+ */
+#ifndef _XEN_EVTCHN_H
+#define _XEN_EVTCHN_H
+
+#include <linux/kvm_host.h>
+#include <asm/pvclock-abi.h>
+#include <xen/interface/xen.h>
+
+/**
+ * struct xen_evtchn_vm - the accelerator's own state of one VM
+ * @kvm: the VM
+ */
+struct xen_evtchn_vm {
+	struct kvm *kvm;
+};
+
+/*
+ * The 32-bit guest ABI's vcpu_info and shared_info.  The 64-bit ones are
+ * <xen/interface/xen.h>'s.  Offsets are checked in compat_layout_check().
+ */
+struct xen_compat_vcpu_info {
+	u8 evtchn_upcall_pending;
+	u8 evtchn_upcall_mask;
+	u16 pad;
+	u32 evtchn_pending_sel;
+	u32 arch_cr2;
+	u32 arch_pad[5];
+	struct pvclock_vcpu_time_info time;
+};
+
+/* vCPUs whose vcpu_info is in shared_info */
+#define XEN_COMPAT_LEGACY_VCPUS 32
+
+struct xen_compat_shared_info {
+	struct xen_compat_vcpu_info vcpu_info[XEN_COMPAT_LEGACY_VCPUS];
+	u32 evtchn_pending[32];
+	u32 evtchn_mask[32];
+	struct pvclock_wall_clock wc;
+	u32 arch_max_pfn;
+	u32 arch_pfn_to_mfn_frame_list_list;
+	u32 arch_nmi_reason;
+	u32 arch_p2m_cr3;
+	u32 arch_p2m_vaddr;
+	u32 arch_p2m_generation;
+	u32 arch_wc_sec_hi;
+};
+
+/* hvm_config.c */
+int xen_evtchn_hvm_config(struct kvm *kvm, struct kvm_xen_hvm_config *xhc);
+int xen_evtchn_write_hypercall_page(struct kvm_vcpu *vcpu, u64 data);
+void xen_evtchn_release_config(struct kvm *kvm);
+
+/* hypercall.c */
+int xen_evtchn_hypercall(struct kvm_vcpu *vcpu);
+
+/* hvm_attr.c */
+int xen_evtchn_hvm_set_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data);
+int xen_evtchn_hvm_get_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data);
+int xen_evtchn_set_long_mode(struct kvm *kvm, bool long_mode);
+
+/* vcpu_attr.c */
+int xen_evtchn_vcpu_set_attr(struct kvm_vcpu *vcpu,
+			     struct kvm_xen_vcpu_attr *data);
+int xen_evtchn_vcpu_get_attr(struct kvm_vcpu *vcpu,
+			     struct kvm_xen_vcpu_attr *data);
+void xen_evtchn_update_tsc_info(struct kvm_vcpu *vcpu);
+
+#endif /* _XEN_EVTCHN_H */
