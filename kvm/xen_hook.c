@@ -424,6 +424,16 @@ void kvm_xen_accel_patch_hypercall(struct kvm_vcpu *vcpu, u8 *insn)
 }
 EXPORT_SYMBOL_GPL(kvm_xen_accel_patch_hypercall);
 
+/* EVTCHNOP_send's argument is at a guest virtual address. */
+int kvm_xen_accel_read_guest_virt(struct kvm_vcpu *vcpu, u64 gva, void *buf,
+				  unsigned int len)
+{
+	struct x86_exception e;
+
+	return kvm_read_guest_virt(vcpu, gva, buf, len, &e) ? -EFAULT : 0;
+}
+EXPORT_SYMBOL_GPL(kvm_xen_accel_read_guest_virt);
+
 /* The per-vCPU upcall vector is a fixed interrupt to the vCPU's APIC. */
 int kvm_xen_accel_deliver_vector(struct kvm_vcpu *vcpu, u8 vector)
 {

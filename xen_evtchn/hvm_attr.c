@@ -155,8 +155,8 @@ static int set_shared_info(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
  *
  * Return: 0; -ENOENT for an unknown type; -EINVAL for an upcall vector
  * below 0x10 (other than 0, none) or a shared_info HVA not page aligned;
- * or the error of mapping shared_info (-EINVAL for a GPA/HVA the VM cannot
- * map, -EFAULT).
+ * the error of mapping shared_info (-EFAULT for a GFN outside the VM's
+ * memory); for KVM_XEN_ATTR_TYPE_EVTCHN, see xen_evtchn_set_port().
  */
 int xen_evtchn_hvm_set_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
 {
@@ -178,6 +178,8 @@ int xen_evtchn_hvm_set_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
 		kvm->arch.xen.xen_version = data->u.xen_version;
 		mutex_unlock(&kvm->arch.xen.xen_lock);
 		return 0;
+	case KVM_XEN_ATTR_TYPE_EVTCHN:
+		return xen_evtchn_set_port(kvm, data);
 	default:
 		return -ENOENT;
 	}

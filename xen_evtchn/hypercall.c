@@ -16,6 +16,7 @@
 
 #include <kvm/xen_accel.h>
 #include <xen/interface/xen.h>
+#include <xen/interface/event_channel.h>
 #include <xen/interface/version.h>
 
 #include "xen_evtchn.h"
@@ -41,6 +42,9 @@ static bool handle_in_kernel(struct kvm_vcpu *vcpu, u64 nr, const u64 *args,
 	struct kvm *kvm = vcpu->kvm;
 
 	switch (nr) {
+	case __HYPERVISOR_event_channel_op:
+		return args[0] == EVTCHNOP_send &&
+		       xen_evtchn_hcall_send(vcpu, args[1], result);
 	case __HYPERVISOR_xen_version:
 		/* The version, if the VMM told KVM; all else is the VMM's. */
 		if (args[0] != XENVER_version || !kvm->arch.xen.xen_version)

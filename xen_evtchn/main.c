@@ -25,13 +25,17 @@ static void *xen_evtchn_bind_vm(struct kvm *kvm)
 	if (!xvm)
 		return ERR_PTR(-ENOMEM);
 	xvm->kvm = kvm;
+	xen_evtchn_ports_init(xvm);
 	return xvm;
 }
 
 static void xen_evtchn_destroy_vm(struct kvm *kvm)
 {
+	struct xen_evtchn_vm *xvm = kvm_xen_accel_vm_data(kvm);
+
 	xen_evtchn_release_config(kvm);
-	kfree(kvm_xen_accel_vm_data(kvm));
+	xen_evtchn_ports_destroy(xvm);
+	kfree(xvm);
 }
 
 static const struct kvm_xen_accel_ops xen_evtchn_ops = {
@@ -43,8 +47,14 @@ static const struct kvm_xen_accel_ops xen_evtchn_ops = {
 	.hvm_get_attr = xen_evtchn_hvm_get_attr,
 	.vcpu_set_attr = xen_evtchn_vcpu_set_attr,
 	.vcpu_get_attr = xen_evtchn_vcpu_get_attr,
+	.evtchn_send = xen_evtchn_send_ioctl,
+	.setup_evtchn = xen_evtchn_setup_route,
+	.set_evtchn_fast = xen_evtchn_set_fast,
 	.write_hypercall_page = xen_evtchn_write_hypercall_page,
 	.hypercall = xen_evtchn_hypercall,
+	.has_interrupt = xen_evtchn_has_interrupt,
+	.inject_pending_events = xen_evtchn_inject_pending_events,
+	.inject_vcpu_vector = xen_evtchn_inject_vcpu_vector,
 	.update_tsc_info = xen_evtchn_update_tsc_info,
 };
 

@@ -14,15 +14,27 @@
 #define _XEN_EVTCHN_H
 
 #include <linux/kvm_host.h>
+#include <linux/mutex.h>
+#include <linux/xarray.h>
 #include <asm/pvclock-abi.h>
 #include <xen/interface/xen.h>
+
+/* Ports of the 2-level ABI: 64 words of 64 bits, or 32 of 32 bits. */
+#define XEN_EVTCHN_2L_PORTS_64 4096
+#define XEN_EVTCHN_2L_PORTS_32 1024
 
 /**
  * struct xen_evtchn_vm - the accelerator's own state of one VM
  * @kvm: the VM
+ * @ports_lock: serializes changes to @ports
+ * @ports: the outbound port table (ports.c): send port to struct
+ *	xen_evtchn_port; entries are read under kvm->srcu, never changed
+ *	once published, and freed after an SRCU grace period
  */
 struct xen_evtchn_vm {
 	struct kvm *kvm;
+	struct mutex ports_lock;	/* serializes changes to @ports */
+	struct xarray ports;
 };
 
 /*
@@ -55,6 +67,28 @@ struct xen_compat_shared_info {
 	u32 arch_p2m_generation;
 	u32 arch_wc_sec_hi;
 };
+
+/* deliver.c */
+unsigned int xen_evtchn_max_port(struct kvm *kvm);
+int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm);
+int xen_evtchn_set(struct kvm_xen_evtchn *xe, struct kvm *kvm);
+void xen_evtchn_sync_selector(struct kvm *kvm, struct kvm_xen_evtchn *xe);
+void xen_evtchn_inject_pending_events(struct kvm_vcpu *vcpu);
+int xen_evtchn_has_interrupt(struct kvm_vcpu *vcpu);
+void xen_evtchn_inject_vcpu_vector(struct kvm_vcpu *vcpu);
+
+/* routes.c */
+int xen_evtchn_setup_route(struct kvm *kvm,
+			   struct kvm_kernel_irq_routing_entry *e,
+			   const struct kvm_irq_routing_entry *ue);
+int xen_evtchn_send_ioctl(struct kvm *kvm,
+			  struct kvm_irq_routing_xen_evtchn *evt);
+
+/* ports.c */
+void xen_evtchn_ports_init(struct xen_evtchn_vm *xvm);
+void xen_evtchn_ports_destroy(struct xen_evtchn_vm *xvm);
+int xen_evtchn_set_port(struct kvm *kvm, struct kvm_xen_hvm_attr *data);
+bool xen_evtchn_hcall_send(struct kvm_vcpu *vcpu, u64 arg, u64 *result);
 
 /* hvm_config.c */
 int xen_evtchn_hvm_config(struct kvm *kvm, struct kvm_xen_hvm_config *xhc);

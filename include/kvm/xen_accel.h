@@ -106,6 +106,8 @@ unsigned long kvm_xen_accel_read_gpr(struct kvm_vcpu *vcpu, int reg);
 unsigned long kvm_xen_accel_read_rip(struct kvm_vcpu *vcpu);
 int kvm_xen_accel_complete_hypercall(struct kvm_vcpu *vcpu, u64 result);
 void kvm_xen_accel_patch_hypercall(struct kvm_vcpu *vcpu, u8 *insn);
+int kvm_xen_accel_read_guest_virt(struct kvm_vcpu *vcpu, u64 gva, void *buf,
+				  unsigned int len);
 int kvm_xen_accel_deliver_vector(struct kvm_vcpu *vcpu, u8 vector);
 
 #endif /* _KVM_XEN_ACCEL_H */
