@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -38,6 +39,8 @@
 #define EVTCHNSTAT_ipi		5
 #define UPCALL_VECTOR		0x10
 #define IRQFD_GSI		32
+#define EXTRA_GPA	0xd0000000ULL
+#define EXTRA_SLOT	11
 
 #define PENDING_OFF	0x800
 #define MASK_OFF_64	0xa00
@@ -258,6 +261,99 @@ TEST_F(evtchn, irqfd_route)
 	close(irqfd.fd);
 }
 
+static void run_once(struct __test_metadata *_metadata, struct kvm_vcpu *vcpu)
+{
+	struct ucall uc;
+
+	vcpu_run(vcpu);
+	ASSERT_EQ(KVM_EXIT_IO, vcpu->run->exit_reason);
+	ASSERT_EQ(UCALL_SYNC, get_ucall(vcpu, &uc));
+}
+
+/* A new memslot invalidates the pfn caches: delivery must remap them. */
+static void add_memslot(struct kvm_vm *vm)
+{
+	vm_userspace_mem_region_add(vm, VM_MEM_SRC_ANONYMOUS, EXTRA_GPA,
+				    EXTRA_SLOT, 1, 0);
+}
+
+TEST_F(evtchn, send_after_memslot_change)
+{
+	add_memslot(self->vm);
+	ASSERT_EQ(0, send(self->vm, 21, 0, PRIO));
+	EXPECT_TRUE(pending(21));
+	/* vcpu_info is unmapped too: the selector waits for the vCPU. */
+	run_once(_metadata, self->vcpu);
+	EXPECT_EQ(1, selector_at(VCPU_INFO_GPA));
+}
+
+TEST_F(evtchn, irqfd_after_memslot_change)
+{
+	struct kvm_irqfd irqfd = { .gsi = IRQFD_GSI };
+	uint64_t one = 1;
+	int err, i;
+
+	set_route(self->vm, IRQFD_GSI, 22, PRIO, &err);
+	ASSERT_EQ(0, err);
+	irqfd.fd = eventfd(0, EFD_CLOEXEC);
+	ASSERT_LE(0, irqfd.fd);
+	vm_ioctl(self->vm, KVM_IRQFD, &irqfd);
+
+	/* The atomic path cannot map the page: KVM's workqueue does. */
+	add_memslot(self->vm);
+	ASSERT_EQ(sizeof(one), write(irqfd.fd, &one, sizeof(one)));
+	for (i = 0; i < 100 && !pending(22); i++)
+		usleep(10000);
+	EXPECT_TRUE(pending(22));
+	run_once(_metadata, self->vcpu);
+	EXPECT_EQ(1, selector_at(VCPU_INFO_GPA));
+	close(irqfd.fd);
+}
+
+struct toggler {
+	struct kvm_vm *vm;
+	bool stop;
+	int errors;
+};
+
+static void *toggle_shared_info(void *arg)
+{
+	struct toggler *t = arg;
+	struct kvm_xen_hvm_attr a = { .type = KVM_XEN_ATTR_TYPE_SHARED_INFO };
+	int i;
+
+	for (i = 0; !READ_ONCE(t->stop); i++) {
+		a.u.shared_info.gfn = i & 1 ? KVM_XEN_INVALID_GFN :
+				      SHINFO_GPA / PAGE_SIZE;
+		if (__vm_ioctl(t->vm, KVM_XEN_HVM_SET_ATTR, &a))
+			t->errors++;
+	}
+	return NULL;
+}
+
+/* Sends racing with shared_info coming and going: no error but "there is
+ * no shared_info now", and no splat (the runner checks the kernel log).
+ */
+TEST_F(evtchn, send_races_shared_info_changes)
+{
+	struct toggler t = { .vm = self->vm };
+	pthread_t thread;
+	int i, ret, delivered = 0;
+
+	ASSERT_EQ(0, pthread_create(&thread, NULL, toggle_shared_info, &t));
+	for (i = 0; i < 2000; i++) {
+		ret = send(self->vm, 1 + i % 500, 0, PRIO);
+		if (ret == 0)
+			delivered++;
+		else
+			EXPECT_EQ(-EINVAL, ret);
+	}
+	WRITE_ONCE(t.stop, true);
+	pthread_join(thread, NULL);
+	EXPECT_EQ(0, t.errors);
+	EXPECT_LT(0, delivered);
+}
+
 /* Seed 003: a port pending before its sender is set up is not lost. */
 TEST_F(evtchn, pending_port_gets_selector_on_route)
 {
@@ -305,15 +401,6 @@ TEST_F(evtchn, pending_masked_port_gets_no_selector)
 	set_route(self->vm, IRQFD_GSI, 41, PRIO, &err);
 	ASSERT_EQ(0, err);
 	EXPECT_EQ(0, selector_at(VCPU_INFO_GPA));
-}
-
-static void run_once(struct __test_metadata *_metadata, struct kvm_vcpu *vcpu)
-{
-	struct ucall uc;
-
-	vcpu_run(vcpu);
-	ASSERT_EQ(KVM_EXIT_IO, vcpu->run->exit_reason);
-	ASSERT_EQ(UCALL_SYNC, get_ucall(vcpu, &uc));
 }
 
 TEST_F(evtchn, shadow_while_vcpu_info_moves)
@@ -404,6 +491,40 @@ static void guest_send(void)
 		GUEST_SYNC(ret);
 	}
 	GUEST_DONE();
+}
+
+static void run_sync(struct __test_metadata *_metadata, struct kvm_vcpu *vcpu,
+		     uint64_t result)
+{
+	struct ucall uc;
+
+	vcpu_run(vcpu);
+	ASSERT_EQ(UCALL_SYNC, get_ucall(vcpu, &uc));
+	EXPECT_EQ(result, uc.args[1]);
+}
+
+TEST(guest_evtchnop_send_after_memslot_change)
+{
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	uint8_t *region;
+	uint32_t *ports;
+
+	setup(&vm, &vcpu, &region, true);
+	vcpu_arch_set_entry_point(vcpu, guest_send);
+	ASSERT_EQ(0, set_port(vm, 0, 10, EVTCHNSTAT_ipi, 10, -1));
+	ports = (uint32_t *)(region + 3 * PAGE_SIZE);
+	ports[0] = 10;
+	ports[1] = 10;
+
+	run_sync(_metadata, vcpu, 0);
+	EXPECT_TRUE(test_bit_at(region + PENDING_OFF, 10));
+	region[PENDING_OFF + 1] = 0;	/* the guest handled port 10 */
+
+	add_memslot(vm);
+	run_sync(_metadata, vcpu, 0);
+	EXPECT_TRUE(test_bit_at(region + PENDING_OFF, 10));
+	kvm_vm_free(vm);
 }
 
 TEST(guest_evtchnop_send)
