@@ -35,6 +35,7 @@
 #include <linux/module.h>
 #include <linux/xarray.h>
 
+#include <asm/pvclock.h>
 #include <kvm/xen_accel.h>
 
 #include "hyperv.h"
@@ -374,6 +375,9 @@ EXPORT_SYMBOL_GPL(kvm_gpc_refresh);
 /* shared_info's wallclock is the VM's epoch. */
 EXPORT_SYMBOL_GPL(kvm_get_wall_clock_epoch);
 
+/* Runstate times are in the VM's kvmclock nanoseconds. */
+EXPORT_SYMBOL_GPL(get_kvmclock_ns);
+
 /* Hypercalls are taken at guest CPL 0 only. */
 int kvm_xen_accel_guest_cpl(struct kvm_vcpu *vcpu)
 {
@@ -433,6 +437,29 @@ int kvm_xen_accel_read_guest_virt(struct kvm_vcpu *vcpu, u64 gva, void *buf,
 	return kvm_read_guest_virt(vcpu, gva, buf, len, &e) ? -EFAULT : 0;
 }
 EXPORT_SYMBOL_GPL(kvm_xen_accel_read_guest_virt);
+
+/*
+ * Xen timers are absolute times of the guest's own kvmclock.  Read that
+ * clock as the guest does (its TSC scaled through its pvclock data), with
+ * CLOCK_MONOTONIC at nearly the same moment in @mono, so that a deadline
+ * converts to an hrtimer expiry.  Before the guest's pvclock is set up, or
+ * without a stable TSC, KVM's own kvmclock read is the only choice.
+ */
+u64 kvm_xen_accel_guest_clock(struct kvm_vcpu *vcpu, ktime_t *mono)
+{
+	u64 host_tsc;
+
+	if (!vcpu->arch.hv_clock.version || !vcpu->kvm->arch.use_master_clock ||
+	    !static_cpu_has(X86_FEATURE_CONSTANT_TSC)) {
+		*mono = ktime_get();
+		return get_kvmclock_ns(vcpu->kvm);
+	}
+	*mono = ktime_get();
+	host_tsc = rdtsc();
+	return __pvclock_read_cycles(&vcpu->arch.hv_clock,
+				     kvm_read_l1_tsc(vcpu, host_tsc));
+}
+EXPORT_SYMBOL_GPL(kvm_xen_accel_guest_clock);
 
 /* The per-vCPU upcall vector is a fixed interrupt to the vCPU's APIC. */
 int kvm_xen_accel_deliver_vector(struct kvm_vcpu *vcpu, u8 vector)

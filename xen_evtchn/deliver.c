@@ -175,6 +175,10 @@ int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 		kick = raise_selector(vcpu, xe->port / bits_per_word(kvm));
 	srcu_read_unlock(&kvm->srcu, idx);
 
+	/* A vCPU polling the port wakes, masked or not. */
+	if (ret != 0)
+		xen_evtchn_wake_poller(vcpu, xe->port);
+
 	if (kick)
 		kick_vcpu(vcpu);
 	return ret;

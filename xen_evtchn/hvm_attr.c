@@ -3,7 +3,7 @@
  * KVM_XEN_HVM_SET_ATTR / KVM_XEN_HVM_GET_ATTR, and the shared_info page.
  *
  * Owns the VM-wide fields of kvm->arch.xen: long_mode, xen_version,
- * upcall_vector and shinfo_cache (whose wallclock it writes when the page
+ * upcall_vector, runstate_update_flag and shinfo_cache (whose wallclock it writes when the page
  * or the guest's mode changes).
  *
  * Locking: kvm->arch.xen.xen_lock serializes changes to those fields; the
@@ -12,6 +12,7 @@
  */
 
 #include <linux/kvm_host.h>
+#include <linux/sched/stat.h>
 
 #include <kvm/xen_accel.h>
 
@@ -145,6 +146,10 @@ static int set_shared_info(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
 	if (!ret && gpc->active)
 		ret = write_wallclock(kvm);
 	mutex_unlock(&kvm->arch.xen.xen_lock);
+
+	/* Timer events that found no shared_info can go now. */
+	if (!ret && gpc->active)
+		xen_evtchn_timer_resume(kvm);
 	return ret;
 }
 
@@ -180,6 +185,13 @@ int xen_evtchn_hvm_set_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
 		return 0;
 	case KVM_XEN_ATTR_TYPE_EVTCHN:
 		return xen_evtchn_set_port(kvm, data);
+	case KVM_XEN_ATTR_TYPE_RUNSTATE_UPDATE_FLAG:
+		if (!sched_info_on())
+			return -EOPNOTSUPP;
+		mutex_lock(&kvm->arch.xen.xen_lock);
+		kvm->arch.xen.runstate_update_flag = !!data->u.runstate_update_flag;
+		mutex_unlock(&kvm->arch.xen.xen_lock);
+		return 0;
 	default:
 		return -ENOENT;
 	}
@@ -190,7 +202,9 @@ int xen_evtchn_hvm_set_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
  * @kvm: the VM
  * @data: the attribute; its value is filled in
  *
- * Return: 0, or -ENOENT for an unknown type.
+ * Return: 0; -ENOENT for an unknown type (and for KVM_XEN_ATTR_TYPE_EVTCHN,
+ * which is set-only); -EOPNOTSUPP for the runstate update flag without
+ * sched_info.
  */
 int xen_evtchn_hvm_get_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
 {
@@ -216,6 +230,13 @@ int xen_evtchn_hvm_get_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
 		break;
 	case KVM_XEN_ATTR_TYPE_XEN_VERSION:
 		data->u.xen_version = kvm->arch.xen.xen_version;
+		break;
+	case KVM_XEN_ATTR_TYPE_RUNSTATE_UPDATE_FLAG:
+		if (sched_info_on())
+			data->u.runstate_update_flag =
+				kvm->arch.xen.runstate_update_flag;
+		else
+			ret = -EOPNOTSUPP;
 		break;
 	default:
 		ret = -ENOENT;

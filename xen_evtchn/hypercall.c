@@ -36,12 +36,23 @@ static const int hcall_args_32[6] = {
  * Handle hypercall @nr in the kernel if it is one the accelerator takes;
  * returns true with the guest's result in @result if so.
  */
-static bool handle_in_kernel(struct kvm_vcpu *vcpu, u64 nr, const u64 *args,
-			     u64 *result)
+static bool handle_in_kernel(struct kvm_vcpu *vcpu, bool is_64bit, u64 nr,
+			     const u64 *args, u64 *result)
 {
 	struct kvm *kvm = vcpu->kvm;
 
 	switch (nr) {
+	case __HYPERVISOR_sched_op:
+		return xen_evtchn_hcall_sched_op(vcpu, is_64bit, args[0], args[1],
+						 result);
+	case __HYPERVISOR_vcpu_op:
+		return xen_evtchn_hcall_vcpu_op(vcpu, is_64bit, args[0], args[1],
+						args[2], result);
+	case __HYPERVISOR_set_timer_op:
+		/* In the 32-bit ABI the deadline is split over two arguments. */
+		return xen_evtchn_hcall_set_timer_op(vcpu, is_64bit ? args[0] :
+						     args[0] | args[1] << 32,
+						     result);
 	case __HYPERVISOR_event_channel_op:
 		return args[0] == EVTCHNOP_send &&
 		       xen_evtchn_hcall_send(vcpu, args[1], result);
@@ -91,7 +102,7 @@ int xen_evtchn_hypercall(struct kvm_vcpu *vcpu)
 	}
 
 	/* Guest user space may make a few hypercalls: the VMM sorts those. */
-	if (cpl == 0 && handle_in_kernel(vcpu, nr, args, &result))
+	if (cpl == 0 && handle_in_kernel(vcpu, is_64bit, nr, args, &result))
 		return kvm_xen_accel_complete_hypercall(vcpu, result);
 
 	run->exit_reason = KVM_EXIT_XEN;

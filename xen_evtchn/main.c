@@ -55,6 +55,10 @@ static const struct kvm_xen_accel_ops xen_evtchn_ops = {
 	.has_interrupt = xen_evtchn_has_interrupt,
 	.inject_pending_events = xen_evtchn_inject_pending_events,
 	.inject_vcpu_vector = xen_evtchn_inject_vcpu_vector,
+	.inject_timer_irqs = xen_evtchn_inject_timer_irqs,
+	.timer_expired = xen_evtchn_timer_expired,
+	.poll_timeout = xen_evtchn_poll_timeout,
+	.update_runstate = xen_evtchn_update_runstate,
 	.update_tsc_info = xen_evtchn_update_tsc_info,
 };
 

@@ -67,9 +67,11 @@ static int set_vcpu_time_info(struct kvm_vcpu *vcpu, u64 gpa)
  * @data: the attribute, copied from userspace
  *
  * Return: 0; -ENOENT for an unknown type; -ENXIO for a vcpu_info address
- * not 4-byte aligned; -EINVAL for an area that crosses a page or that the
- * VM cannot map, a Xen vCPU id of KVM_MAX_VCPUS or more, or an upcall
- * vector below 0x10 (other than 0, none).
+ * not 4-byte aligned; -EINVAL for an area that crosses a page, a Xen vCPU
+ * id of KVM_MAX_VCPUS or more, or an upcall vector below 0x10 (other than
+ * 0, none); -EFAULT for an area outside the VM's memory; for the timer
+ * and runstate, see xen_evtchn_set_timer_attr() and
+ * xen_evtchn_set_runstate_attr().
  */
 int xen_evtchn_vcpu_set_attr(struct kvm_vcpu *vcpu,
 			     struct kvm_xen_vcpu_attr *data)
@@ -91,6 +93,15 @@ int xen_evtchn_vcpu_set_attr(struct kvm_vcpu *vcpu,
 		ret = data->u.vcpu_id < KVM_MAX_VCPUS ? 0 : -EINVAL;
 		if (!ret)
 			vcpu->arch.xen.vcpu_id = data->u.vcpu_id;
+		break;
+	case KVM_XEN_VCPU_ATTR_TYPE_TIMER:
+		ret = xen_evtchn_set_timer_attr(vcpu, data);
+		break;
+	case KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_ADDR:
+	case KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_CURRENT:
+	case KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_DATA:
+	case KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_ADJUST:
+		ret = xen_evtchn_set_runstate_attr(vcpu, data);
 		break;
 	case KVM_XEN_VCPU_ATTR_TYPE_UPCALL_VECTOR:
 		ret = -EINVAL;
@@ -120,6 +131,12 @@ int xen_evtchn_vcpu_get_attr(struct kvm_vcpu *vcpu,
 	struct kvm_vcpu_xen *vx = &vcpu->arch.xen;
 	int ret = 0;
 
+	/* Outside xen_lock: it may deliver a timer event that waited. */
+	if (data->type == KVM_XEN_VCPU_ATTR_TYPE_TIMER) {
+		xen_evtchn_get_timer_attr(vcpu, data);
+		return 0;
+	}
+
 	mutex_lock(&vcpu->kvm->arch.xen.xen_lock);
 	switch (data->type) {
 	case KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO:
@@ -136,6 +153,12 @@ int xen_evtchn_vcpu_get_attr(struct kvm_vcpu *vcpu,
 		break;
 	case KVM_XEN_VCPU_ATTR_TYPE_VCPU_ID:
 		data->u.vcpu_id = vx->vcpu_id;
+		break;
+	case KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_ADDR:
+	case KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_CURRENT:
+	case KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_DATA:
+	case KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_ADJUST:
+		ret = xen_evtchn_get_runstate_attr(vcpu, data);
 		break;
 	case KVM_XEN_VCPU_ATTR_TYPE_UPCALL_VECTOR:
 		data->u.vector = vx->upcall_vector;

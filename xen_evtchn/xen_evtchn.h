@@ -30,11 +30,14 @@
  * @ports: the outbound port table (ports.c): send port to struct
  *	xen_evtchn_port; entries are read under kvm->srcu, never changed
  *	once published, and freed after an SRCU grace period
+ * @timer_deferred: by vCPU index, a timer event that found no shared_info
+ *	and waits for it (timer.c)
  */
 struct xen_evtchn_vm {
 	struct kvm *kvm;
 	struct mutex ports_lock;	/* serializes changes to @ports */
 	struct xarray ports;
+	unsigned long timer_deferred[BITS_TO_LONGS(KVM_MAX_VCPUS)];
 };
 
 /*
@@ -89,6 +92,32 @@ void xen_evtchn_ports_init(struct xen_evtchn_vm *xvm);
 void xen_evtchn_ports_destroy(struct xen_evtchn_vm *xvm);
 int xen_evtchn_set_port(struct kvm *kvm, struct kvm_xen_hvm_attr *data);
 bool xen_evtchn_hcall_send(struct kvm_vcpu *vcpu, u64 arg, u64 *result);
+
+/* timer.c */
+enum hrtimer_restart xen_evtchn_timer_expired(struct kvm_vcpu *vcpu);
+void xen_evtchn_inject_timer_irqs(struct kvm_vcpu *vcpu);
+void xen_evtchn_timer_resume(struct kvm *kvm);
+int xen_evtchn_set_timer_attr(struct kvm_vcpu *vcpu,
+			      struct kvm_xen_vcpu_attr *data);
+void xen_evtchn_get_timer_attr(struct kvm_vcpu *vcpu,
+			       struct kvm_xen_vcpu_attr *data);
+bool xen_evtchn_hcall_set_timer_op(struct kvm_vcpu *vcpu, u64 deadline,
+				   u64 *result);
+bool xen_evtchn_hcall_vcpu_op(struct kvm_vcpu *vcpu, bool is_64bit, u64 cmd,
+			      u64 vcpu_id, u64 arg, u64 *result);
+
+/* sched_op.c */
+void xen_evtchn_wake_poller(struct kvm_vcpu *vcpu, unsigned int port);
+void xen_evtchn_poll_timeout(struct kvm_vcpu *vcpu);
+bool xen_evtchn_hcall_sched_op(struct kvm_vcpu *vcpu, bool is_64bit, u64 cmd,
+			       u64 arg, u64 *result);
+
+/* runstate.c */
+void xen_evtchn_update_runstate(struct kvm_vcpu *vcpu, int state);
+int xen_evtchn_set_runstate_attr(struct kvm_vcpu *vcpu,
+				 struct kvm_xen_vcpu_attr *data);
+int xen_evtchn_get_runstate_attr(struct kvm_vcpu *vcpu,
+				 struct kvm_xen_vcpu_attr *data);
 
 /* hvm_config.c */
 int xen_evtchn_hvm_config(struct kvm *kvm, struct kvm_xen_hvm_config *xhc);

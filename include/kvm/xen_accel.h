@@ -96,6 +96,7 @@ void *kvm_xen_accel_vm_data(struct kvm *kvm);
  */
 extern struct static_key_false_deferred kvm_xen_enabled;
 u64 kvm_get_wall_clock_epoch(struct kvm *kvm);
+u64 get_kvmclock_ns(struct kvm *kvm);
 struct kvm_cpuid_entry2 *kvm_find_cpuid_entry_index(struct kvm_vcpu *vcpu,
 						    u32 function, u32 index);
 
@@ -109,5 +110,6 @@ void kvm_xen_accel_patch_hypercall(struct kvm_vcpu *vcpu, u8 *insn);
 int kvm_xen_accel_read_guest_virt(struct kvm_vcpu *vcpu, u64 gva, void *buf,
 				  unsigned int len);
 int kvm_xen_accel_deliver_vector(struct kvm_vcpu *vcpu, u8 vector);
+u64 kvm_xen_accel_guest_clock(struct kvm_vcpu *vcpu, ktime_t *mono);
 
 #endif /* _KVM_XEN_ACCEL_H */

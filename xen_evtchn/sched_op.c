@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The guest's SCHEDOP_poll and SCHEDOP_yield.
+ *
+ * SCHEDOP_poll blocks the vCPU until one of the listed ports is pending,
+ * masked or not, or until its timeout: it returns at once if one is pending
+ * already.  While it blocks, the vCPU's bit in kvm->arch.xen.poll_mask is
+ * set and vcpu->arch.xen.poll_evtchn names the port (-1: several); the
+ * delivery path (xen_evtchn_wake_poller()) clears the bit and wakes it, and
+ * so does the poll timer.  The VM needs an in-kernel local APIC and
+ * KVM_XEN_HVM_CONFIG_EVTCHN_SEND for SCHEDOP_poll; without, it yields.
+ *
+ * Owns poll_mask and poll_evtchn.  The vCPU does not hold kvm->srcu while
+ * it blocks, so that writers waiting for an SRCU grace period (the port
+ * table, memslot changes) do not wait for the poll.
+ *
+ * Context: the hypercall in vCPU context; xen_evtchn_wake_poller() in any
+ * context; the poll timer's callback in softirq context.
+ */
+
+#include <linux/jiffies.h>
+#include <linux/kvm_host.h>
+#include <linux/slab.h>
+
+#include <kvm/xen_accel.h>
+#include <xen/interface/xen.h>
+#include <xen/interface/sched.h>
+
+#include "xen_evtchn.h"
+
+/* Xen's own (unofficial) limit on the ports of one poll. */
+#define XEN_POLL_MAX_PORTS 128
+
+/* The 32-bit ABI's struct sched_poll. */
+struct xen_compat_sched_poll {
+	u32 ports;
+	u32 nr_ports;
+	u64 timeout;
+} __packed;
+
+/* Is one of @ports pending?  Also true if shared_info is not mapped. */
+static bool any_pending(struct kvm *kvm, const u32 *ports, unsigned int n)
+{
+	struct gfn_to_pfn_cache *gpc = &kvm->arch.xen.shinfo_cache;
+	unsigned long *pending, flags;
+	bool ret = true;
+	unsigned int i;
+	int idx;
+
+	idx = srcu_read_lock(&kvm->srcu);
+	read_lock_irqsave(&gpc->lock, flags);
+	if (kvm_gpc_check(gpc, PAGE_SIZE)) {
+		/* evtchn_pending is at the same offset in both ABIs. */
+		pending = (unsigned long *)((struct shared_info *)gpc->khva)->evtchn_pending;
+		ret = false;
+		for (i = 0; i < n && !ret; i++)
+			ret = test_bit(ports[i], pending);
+	}
+	read_unlock_irqrestore(&gpc->lock, flags);
+	srcu_read_unlock(&kvm->srcu, idx);
+	return ret;
+}
+
+/* Read the guest's struct sched_poll into its parts. */
+static int read_poll_args(struct kvm_vcpu *vcpu, bool is_64bit, u64 arg,
+			  u64 *ports, u32 *nr_ports, u64 *timeout)
+{
+	if (is_64bit) {
+		struct sched_poll sp;
+
+		BUILD_BUG_ON(sizeof(sp) != 24);
+		if (kvm_xen_accel_read_guest_virt(vcpu, arg, &sp, sizeof(sp)))
+			return -EFAULT;
+		*ports = (unsigned long)sp.ports;
+		*nr_ports = sp.nr_ports;
+		*timeout = sp.timeout;
+	} else {
+		struct xen_compat_sched_poll sp;
+
+		BUILD_BUG_ON(sizeof(sp) != 16);
+		if (kvm_xen_accel_read_guest_virt(vcpu, arg, &sp, sizeof(sp)))
+			return -EFAULT;
+		*ports = sp.ports;
+		*nr_ports = sp.nr_ports;
+		*timeout = sp.timeout;
+	}
+	return 0;
+}
+
+static void block_until_event(struct kvm_vcpu *vcpu, u64 timeout)
+{
+	vcpu->arch.mp_state = KVM_MP_STATE_HALTED;
+	if (timeout)
+		mod_timer(&vcpu->arch.xen.poll_timer,
+			  jiffies + nsecs_to_jiffies(timeout));
+	kvm_vcpu_srcu_read_unlock(vcpu);
+	kvm_vcpu_halt(vcpu);
+	kvm_vcpu_srcu_read_lock(vcpu);
+	if (timeout)
+		del_timer(&vcpu->arch.xen.poll_timer);
+	vcpu->arch.mp_state = KVM_MP_STATE_RUNNABLE;
+}
+
+static bool poll(struct kvm_vcpu *vcpu, bool is_64bit, u64 arg, u64 *result)
+{
+	struct kvm *kvm = vcpu->kvm;
+	u64 ports_gva, timeout;
+	u32 nr_ports, one, *ports = &one;
+	unsigned int i;
+	long ret;
+
+	if (!vcpu->arch.apic ||
+	    !(kvm->arch.xen_hvm_config.flags & KVM_XEN_HVM_CONFIG_EVTCHN_SEND))
+		return false;
+
+	ret = read_poll_args(vcpu, is_64bit, arg, &ports_gva, &nr_ports,
+			     &timeout);
+	if (ret)
+		goto out;
+	ret = -EINVAL;
+	if (nr_ports > XEN_POLL_MAX_PORTS)
+		goto out;
+	if (nr_ports > 1) {
+		ret = -ENOMEM;
+		ports = kmalloc_array(nr_ports, sizeof(*ports), GFP_KERNEL);
+		if (!ports)
+			goto out;
+	}
+	ret = -EFAULT;
+	if (kvm_xen_accel_read_guest_virt(vcpu, ports_gva, ports,
+					  nr_ports * sizeof(*ports)))
+		goto out_free;
+	ret = -EINVAL;
+	for (i = 0; i < nr_ports; i++)
+		if (ports[i] >= xen_evtchn_max_port(kvm))
+			goto out_free;
+
+	vcpu->arch.xen.poll_evtchn = nr_ports == 1 ? ports[0] : -1;
+	set_bit(vcpu->vcpu_idx, kvm->arch.xen.poll_mask);
+	if (!any_pending(kvm, ports, nr_ports))
+		block_until_event(vcpu, timeout);
+	clear_bit(vcpu->vcpu_idx, kvm->arch.xen.poll_mask);
+	vcpu->arch.xen.poll_evtchn = 0;
+	ret = 0;
+out_free:
+	if (ports != &one)
+		kfree(ports);
+out:
+	*result = ret;
+	return true;
+}
+
+/**
+ * xen_evtchn_wake_poller() - port @port of @vcpu's VM became pending
+ * @vcpu: the port's target vCPU
+ * @port: the port
+ *
+ * Context: any; does not sleep.
+ */
+void xen_evtchn_wake_poller(struct kvm_vcpu *vcpu, unsigned int port)
+{
+	int polled = READ_ONCE(vcpu->arch.xen.poll_evtchn);
+
+	if ((polled == port || polled == -1) &&
+	    test_and_clear_bit(vcpu->vcpu_idx, vcpu->kvm->arch.xen.poll_mask)) {
+		kvm_make_request(KVM_REQ_UNBLOCK, vcpu);
+		kvm_vcpu_kick(vcpu);
+	}
+}
+
+/**
+ * xen_evtchn_poll_timeout() - a SCHEDOP_poll's timeout passed
+ * @vcpu: the polling vCPU
+ *
+ * Context: softirq context.
+ */
+void xen_evtchn_poll_timeout(struct kvm_vcpu *vcpu)
+{
+	kvm_make_request(KVM_REQ_UNBLOCK, vcpu);
+	kvm_vcpu_kick(vcpu);
+}
+
+/**
+ * xen_evtchn_hcall_sched_op() - the guest's sched_op hypercall
+ * @vcpu: the vCPU
+ * @is_64bit: the hypercall's ABI
+ * @cmd: the SCHEDOP
+ * @arg: its argument (for SCHEDOP_poll, a struct sched_poll's address)
+ * @result: the hypercall's result
+ *
+ * Context: vCPU context, kvm->srcu held; may block.
+ * Return: true if handled (SCHEDOP_poll and SCHEDOP_yield), else false.
+ */
+bool xen_evtchn_hcall_sched_op(struct kvm_vcpu *vcpu, bool is_64bit, u64 cmd,
+			       u64 arg, u64 *result)
+{
+	switch (cmd) {
+	case SCHEDOP_poll:
+		if (poll(vcpu, is_64bit, arg, result))
+			return true;
+		/* Polling needs the VM's consent and its APIC: yield. */
+		fallthrough;
+	case SCHEDOP_yield:
+		kvm_vcpu_on_spin(vcpu, true);
+		*result = 0;
+		return true;
+	default:
+		return false;
+	}
+}

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The Xen timer VIRQ of each vCPU: KVM_XEN_VCPU_ATTR_TYPE_TIMER, and the
+ * guest's set_timer_op, VCPUOP_set_singleshot_timer and
+ * VCPUOP_stop_singleshot_timer.
+ *
+ * A deadline is in the guest's kvmclock nanoseconds; vcpu->arch.xen.timer,
+ * an hrtimer on CLOCK_MONOTONIC, fires at the matching host time and raises
+ * the timer's port on its vCPU through the atomic delivery path.  When that
+ * cannot map shared_info, the event waits in timer_pending and the vCPU
+ * delivers it on its way in (inject_timer_irqs).  If shared_info is not set
+ * up at all then, the event is deferred, with its deadline kept, until
+ * shared_info is set up again (xen_evtchn_timer_resume()): it is never
+ * dropped.  timer_expires is the pending deadline, 0 when none.
+ *
+ * Owns timer_virq, timer_expires and timer_pending of vcpu->arch.xen, and
+ * struct xen_evtchn_vm's timer_deferred bitmap.
+ *
+ * Context: the hrtimer callback in hard-IRQ context (it does not sleep);
+ * everything else in vCPU or process context, with the vCPU not running
+ * (its ioctls, its hypercalls, its way into the guest).
+ */
+
+#include <linux/hrtimer.h>
+#include <linux/kvm_host.h>
+
+#include <kvm/xen_accel.h>
+#include <xen/interface/xen.h>
+#include <xen/interface/vcpu.h>
+
+#include "xen_evtchn.h"
+
+/* Beyond this far ahead (2^50 ns, 13 days), a deadline is a guest bug. */
+#define XEN_TIMER_SANE_DELTA	BIT_ULL(50)
+/* Xen's replacement for a bogus deadline from set_timer_op. */
+#define XEN_TIMER_BOGUS_DELAY	(100 * NSEC_PER_MSEC)
+
+static struct kvm_xen_evtchn timer_event(struct kvm_vcpu *vcpu)
+{
+	return (struct kvm_xen_evtchn) {
+		.port = vcpu->arch.xen.timer_virq,
+		.vcpu_id = vcpu->vcpu_id,
+		.vcpu_idx = vcpu->vcpu_idx,
+		.priority = KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL,
+	};
+}
+
+/**
+ * xen_evtchn_timer_expired() - the vCPU's Xen timer fired
+ * @vcpu: the vCPU
+ *
+ * Context: hard-IRQ context (or the vCPU, for a deadline already past).
+ * Return: HRTIMER_NORESTART.
+ */
+enum hrtimer_restart xen_evtchn_timer_expired(struct kvm_vcpu *vcpu)
+{
+	struct kvm_xen_evtchn e = timer_event(vcpu);
+
+	if (atomic_read(&vcpu->arch.xen.timer_pending))
+		return HRTIMER_NORESTART;
+
+	if (xen_evtchn_set_fast(&e, vcpu->kvm) != -EWOULDBLOCK) {
+		vcpu->arch.xen.timer_expires = 0;
+		return HRTIMER_NORESTART;
+	}
+
+	/* shared_info is not mapped: the vCPU delivers it on its way in. */
+	atomic_inc(&vcpu->arch.xen.timer_pending);
+	kvm_make_request(KVM_REQ_UNBLOCK, vcpu);
+	kvm_vcpu_kick(vcpu);
+	return HRTIMER_NORESTART;
+}
+
+/**
+ * xen_evtchn_inject_timer_irqs() - deliver a timer event that had to wait
+ * @vcpu: the vCPU, on its way into the guest
+ *
+ * Context: vCPU context; may sleep.
+ */
+void xen_evtchn_inject_timer_irqs(struct kvm_vcpu *vcpu)
+{
+	struct xen_evtchn_vm *xvm = kvm_xen_accel_vm_data(vcpu->kvm);
+	struct kvm_xen_evtchn e = timer_event(vcpu);
+
+	if (atomic_read(&vcpu->arch.xen.timer_pending) <= 0)
+		return;
+
+	if (xen_evtchn_set(&e, vcpu->kvm) < 0 &&
+	    !vcpu->kvm->arch.xen.shinfo_cache.active)
+		/* No shared_info at all: keep the event and its deadline. */
+		set_bit(vcpu->vcpu_idx, xvm->timer_deferred);
+	else
+		vcpu->arch.xen.timer_expires = 0;
+	atomic_set(&vcpu->arch.xen.timer_pending, 0);
+}
+
+/**
+ * xen_evtchn_timer_resume() - shared_info is back: deliver deferred events
+ * @kvm: the VM
+ *
+ * Each vCPU with a deferred event delivers it on its way in, as for an
+ * event that had to wait: the vCPU alone changes its timer state.
+ *
+ * Context: process context.
+ */
+void xen_evtchn_timer_resume(struct kvm *kvm)
+{
+	struct xen_evtchn_vm *xvm = kvm_xen_accel_vm_data(kvm);
+	struct kvm_vcpu *vcpu;
+	unsigned long i;
+
+	kvm_for_each_vcpu(i, vcpu, kvm) {
+		if (!test_and_clear_bit(vcpu->vcpu_idx, xvm->timer_deferred))
+			continue;
+		atomic_set(&vcpu->arch.xen.timer_pending, 1);
+		kvm_make_request(KVM_REQ_UNBLOCK, vcpu);
+		kvm_vcpu_kick(vcpu);
+	}
+}
+
+static void stop_timer(struct kvm_vcpu *vcpu)
+{
+	struct xen_evtchn_vm *xvm = kvm_xen_accel_vm_data(vcpu->kvm);
+
+	hrtimer_cancel(&vcpu->arch.xen.timer);
+	clear_bit(vcpu->vcpu_idx, xvm->timer_deferred);
+	vcpu->arch.xen.timer_expires = 0;
+	atomic_set(&vcpu->arch.xen.timer_pending, 0);
+}
+
+/*
+ * Arm the timer for @deadline, guest kvmclock nanoseconds.  With
+ * @fix_bogus, a deadline that is negative or 13 days away or more becomes
+ * 100ms from now, as Xen does for set_timer_op (old Linux guests computed
+ * such values from an overflowing jiffies).
+ */
+static void start_timer(struct kvm_vcpu *vcpu, u64 deadline, bool fix_bogus)
+{
+	ktime_t mono;
+	u64 now = kvm_xen_accel_guest_clock(vcpu, &mono);
+	s64 delta = deadline - now;
+
+	if (fix_bogus && ((s64)deadline < 0 ||
+			  (delta > 0 && delta >= XEN_TIMER_SANE_DELTA))) {
+		delta = XEN_TIMER_BOGUS_DELAY;
+		deadline = now + delta;
+	}
+
+	stop_timer(vcpu);
+	vcpu->arch.xen.timer_expires = deadline;
+	if (delta <= 0)
+		xen_evtchn_timer_expired(vcpu);
+	else
+		hrtimer_start(&vcpu->arch.xen.timer, ktime_add_ns(mono, delta),
+			      HRTIMER_MODE_ABS_HARD);
+}
+
+/**
+ * xen_evtchn_set_timer_attr() - KVM_XEN_VCPU_ATTR_TYPE_TIMER, set
+ * @vcpu: the vCPU
+ * @data: port (0: no timer VIRQ), priority, and deadline (0: not armed)
+ *
+ * A deadline in the past fires at once.  If the port is already pending
+ * and unmasked, its selector bit is set again (seed 003).
+ *
+ * Context: process context, vcpu->mutex held.
+ * Return: 0, or -EINVAL for a port with a priority other than 2-level.
+ */
+int xen_evtchn_set_timer_attr(struct kvm_vcpu *vcpu,
+			      struct kvm_xen_vcpu_attr *data)
+{
+	struct kvm_xen_evtchn e;
+
+	if (data->u.timer.port &&
+	    data->u.timer.priority != KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL)
+		return -EINVAL;
+
+	stop_timer(vcpu);
+	vcpu->arch.xen.timer_virq = data->u.timer.port;
+	if (!data->u.timer.port)
+		return 0;
+
+	e = timer_event(vcpu);
+	xen_evtchn_sync_selector(vcpu->kvm, &e);
+	if (data->u.timer.expires_ns)
+		start_timer(vcpu, data->u.timer.expires_ns, false);
+	return 0;
+}
+
+/**
+ * xen_evtchn_get_timer_attr() - KVM_XEN_VCPU_ATTR_TYPE_TIMER, get
+ * @vcpu: the vCPU
+ * @data: filled with the port, priority and pending deadline
+ *
+ * A timer that fired but waits to be delivered is delivered first, so that
+ * the state returned is either a deadline still to come or an event in
+ * shared_info, never one lost in between.  A deferred event keeps its
+ * (past) deadline: restored, it fires at once.
+ *
+ * Context: process context, vcpu->mutex held; no Xen lock held (delivery
+ * may take them).
+ */
+void xen_evtchn_get_timer_attr(struct kvm_vcpu *vcpu,
+			       struct kvm_xen_vcpu_attr *data)
+{
+	if (vcpu->arch.xen.timer_expires) {
+		hrtimer_cancel(&vcpu->arch.xen.timer);
+		xen_evtchn_inject_timer_irqs(vcpu);
+	}
+	data->u.timer.port = vcpu->arch.xen.timer_virq;
+	data->u.timer.priority = KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL;
+	data->u.timer.expires_ns = vcpu->arch.xen.timer_expires;
+
+	/* Still to come: arm it again (the snapshot is taken). */
+	if (vcpu->arch.xen.timer_expires &&
+	    !atomic_read(&vcpu->arch.xen.timer_pending))
+		hrtimer_start_expires(&vcpu->arch.xen.timer,
+				      HRTIMER_MODE_ABS_HARD);
+}
+
+/**
+ * xen_evtchn_hcall_set_timer_op() - the guest's set_timer_op
+ * @vcpu: the vCPU
+ * @deadline: guest kvmclock nanoseconds; 0 stops the timer
+ * @result: the hypercall's result
+ *
+ * Return: true if handled (the vCPU has a timer VIRQ), else false.
+ */
+bool xen_evtchn_hcall_set_timer_op(struct kvm_vcpu *vcpu, u64 deadline,
+				   u64 *result)
+{
+	if (!vcpu->arch.xen.timer_virq)
+		return false;
+	if (deadline)
+		start_timer(vcpu, deadline, true);
+	else
+		stop_timer(vcpu);
+	*result = 0;
+	return true;
+}
+
+/**
+ * xen_evtchn_hcall_vcpu_op() - the guest's VCPUOP_*_singleshot_timer
+ * @vcpu: the vCPU
+ * @is_64bit: the hypercall's ABI
+ * @cmd: the VCPUOP
+ * @vcpu_id: the Xen vCPU the op is for: only the caller itself
+ * @arg: guest virtual address of struct vcpu_set_singleshot_timer
+ * @result: the hypercall's result
+ *
+ * Return: true if handled (the vCPU has a timer VIRQ and @cmd is one of
+ * the two), else false.
+ */
+bool xen_evtchn_hcall_vcpu_op(struct kvm_vcpu *vcpu, bool is_64bit, u64 cmd,
+			      u64 vcpu_id, u64 arg, u64 *result)
+{
+	struct vcpu_set_singleshot_timer t;
+	/* The 32-bit struct lacks the 64-bit one's 4 bytes of tail padding. */
+	unsigned int len = is_64bit ? sizeof(t) : 12;
+
+	if (!vcpu->arch.xen.timer_virq)
+		return false;
+	if (cmd != VCPUOP_set_singleshot_timer &&
+	    cmd != VCPUOP_stop_singleshot_timer)
+		return false;
+
+	if (vcpu_id != vcpu->arch.xen.vcpu_id) {
+		*result = -EINVAL;
+		return true;
+	}
+	if (cmd == VCPUOP_stop_singleshot_timer) {
+		stop_timer(vcpu);
+		*result = 0;
+		return true;
+	}
+
+	BUILD_BUG_ON(sizeof(t) != 16);
+	BUILD_BUG_ON(offsetof(struct vcpu_set_singleshot_timer, flags) != 8);
+	if (kvm_xen_accel_read_guest_virt(vcpu, arg, &t, len)) {
+		*result = -EFAULT;
+		return true;
+	}
+	start_timer(vcpu, t.timeout_abs_ns, false);
+	*result = 0;
+	return true;
+}
