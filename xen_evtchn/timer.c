@@ -203,8 +203,10 @@ int xen_evtchn_set_timer_attr(struct kvm_vcpu *vcpu,
 void xen_evtchn_get_timer_attr(struct kvm_vcpu *vcpu,
 			       struct kvm_xen_vcpu_attr *data)
 {
+	bool armed = false;
+
 	if (vcpu->arch.xen.timer_expires) {
-		hrtimer_cancel(&vcpu->arch.xen.timer);
+		armed = hrtimer_cancel(&vcpu->arch.xen.timer);
 		xen_evtchn_inject_timer_irqs(vcpu);
 	}
 	data->u.timer.port = vcpu->arch.xen.timer_virq;
@@ -212,8 +214,7 @@ void xen_evtchn_get_timer_attr(struct kvm_vcpu *vcpu,
 	data->u.timer.expires_ns = vcpu->arch.xen.timer_expires;
 
 	/* Still to come: arm it again (the snapshot is taken). */
-	if (vcpu->arch.xen.timer_expires &&
-	    !atomic_read(&vcpu->arch.xen.timer_pending))
+	if (armed)
 		hrtimer_start_expires(&vcpu->arch.xen.timer,
 				      HRTIMER_MODE_ABS_HARD);
 }

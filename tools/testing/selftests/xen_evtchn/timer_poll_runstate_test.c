@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xen_evtchn.ko's timer VIRQ, SCHEDOP_poll and runstate, with their bad
+ * input: the timer attribute (armed, in the past, stopped, restored), a
+ * timer event that finds no shared_info is kept until shared_info is back,
+ * a timer set up on an already pending port gets its selector bit (seed
+ * 003); SCHEDOP_poll's bad arguments and its return on a pending port or
+ * its timeout; the runstate attributes' checks and the area across a page
+ * boundary with the update flag.
+ */
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include "kvm_util.h"
+#include "processor.h"
+#include "kselftest_harness.h"
+
+#define REGION_GPA	0xc0000000ULL
+#define REGION_SLOT	10
+#define REGION_PAGES	4
+#define SHINFO_GPA	REGION_GPA
+#define VCPU_INFO_GPA	(REGION_GPA + PAGE_SIZE + 0x40)
+#define HCALL_GPA	(REGION_GPA + 2 * PAGE_SIZE)
+#define DATA_GPA	(REGION_GPA + 3 * PAGE_SIZE)
+#define UNMAPPED_GPA	0x1000000000ULL
+
+#define XEN_HYPERCALL_MSR	0x40000000
+#define HCALL_ENTRY_SIZE	32
+#define HYPERVISOR_sched_op	29
+#define SCHEDOP_poll		3
+#define PENDING_OFF		0x800
+#define TIMER_PORT		13
+#define PRIO KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL
+#define RUNSTATE_running	0
+#define RUNSTATE_offline	3
+
+struct sched_poll64 {
+	uint64_t ports;
+	uint32_t nr_ports;
+	uint32_t pad;
+	uint64_t timeout;
+};
+
+FIXTURE(xen) {
+	struct kvm_vm *vm;
+	struct kvm_vcpu *vcpu;
+	uint8_t *region;
+};
+
+static void guest_sync_loop(void)
+{
+	for (;;)
+		GUEST_SYNC(0);
+}
+
+static void hvm_set(struct kvm_vm *vm, uint16_t type, uint64_t val)
+{
+	struct kvm_xen_hvm_attr a = { .type = type };
+
+	a.u.pad[0] = val;
+	vm_ioctl(vm, KVM_XEN_HVM_SET_ATTR, &a);
+}
+
+FIXTURE_SETUP(xen)
+{
+	struct kvm_xen_hvm_config cfg = {
+		.flags = KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL |
+			 KVM_XEN_HVM_CONFIG_EVTCHN_SEND,
+		.msr = XEN_HYPERCALL_MSR,
+	};
+	struct kvm_xen_vcpu_attr vi = {
+		.type = KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO,
+		.u.gpa = VCPU_INFO_GPA,
+	};
+
+	self->vm = vm_create_with_one_vcpu(&self->vcpu, guest_sync_loop);
+	vm_userspace_mem_region_add(self->vm, VM_MEM_SRC_ANONYMOUS, REGION_GPA,
+				    REGION_SLOT, REGION_PAGES, 0);
+	virt_map(self->vm, REGION_GPA, REGION_GPA, REGION_PAGES);
+	self->region = addr_gpa2hva(self->vm, REGION_GPA);
+	vm_ioctl(self->vm, KVM_XEN_HVM_CONFIG, &cfg);
+	hvm_set(self->vm, KVM_XEN_ATTR_TYPE_LONG_MODE, 1);
+	hvm_set(self->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, SHINFO_GPA / PAGE_SIZE);
+	vcpu_ioctl(self->vcpu, KVM_XEN_VCPU_SET_ATTR, &vi);
+}
+
+FIXTURE_TEARDOWN(xen)
+{
+	kvm_vm_free(self->vm);
+}
+
+static int vcpu_set(struct kvm_vcpu *vcpu, struct kvm_xen_vcpu_attr *a)
+{
+	return __vcpu_ioctl(vcpu, KVM_XEN_VCPU_SET_ATTR, a) ? -errno : 0;
+}
+
+static int vcpu_get(struct kvm_vcpu *vcpu, struct kvm_xen_vcpu_attr *a)
+{
+	return __vcpu_ioctl(vcpu, KVM_XEN_VCPU_GET_ATTR, a) ? -errno : 0;
+}
+
+static int set_timer(struct kvm_vcpu *vcpu, uint32_t port, uint32_t prio,
+		     uint64_t expires)
+{
+	struct kvm_xen_vcpu_attr a = {
+		.type = KVM_XEN_VCPU_ATTR_TYPE_TIMER,
+		.u.timer = { .port = port, .priority = prio,
+			     .expires_ns = expires },
+	};
+
+	return vcpu_set(vcpu, &a);
+}
+
+static uint64_t timer_expiry(struct __test_metadata *_metadata,
+			     struct kvm_vcpu *vcpu)
+{
+	struct kvm_xen_vcpu_attr a = { .type = KVM_XEN_VCPU_ATTR_TYPE_TIMER };
+
+	EXPECT_EQ(0, vcpu_get(vcpu, &a));
+	EXPECT_EQ(PRIO, a.u.timer.priority);
+	return a.u.timer.expires_ns;
+}
+
+static uint64_t kvmclock_now(struct kvm_vm *vm)
+{
+	struct kvm_clock_data clock = {};
+
+	vm_ioctl(vm, KVM_GET_CLOCK, &clock);
+	return clock.clock;
+}
+
+static bool pending(uint8_t *region, unsigned int port)
+{
+	return region[PENDING_OFF + port / 8] & (1u << (port % 8));
+}
+
+static void run_once(struct __test_metadata *_metadata, struct kvm_vcpu *vcpu)
+{
+	struct ucall uc;
+
+	vcpu_run(vcpu);
+	ASSERT_EQ(KVM_EXIT_IO, vcpu->run->exit_reason);
+	ASSERT_EQ(UCALL_SYNC, get_ucall(vcpu, &uc));
+}
+
+TEST_F(xen, timer_attribute)
+{
+	uint64_t later = kvmclock_now(self->vm) + 100ull * 1000 * 1000 * 1000;
+	struct timespec ms = { .tv_nsec = 1000 * 1000 };
+	int i;
+
+	EXPECT_EQ(-EINVAL, set_timer(self->vcpu, TIMER_PORT, PRIO + 1, later));
+
+	/* Armed for 100 s from now: GET returns the deadline, to restore. */
+	ASSERT_EQ(0, set_timer(self->vcpu, TIMER_PORT, PRIO, later));
+	EXPECT_EQ(later, timer_expiry(_metadata, self->vcpu));
+	EXPECT_FALSE(pending(self->region, TIMER_PORT));
+
+	/* Restored with a deadline already past: it fires at once. */
+	ASSERT_EQ(0, set_timer(self->vcpu, TIMER_PORT, PRIO, 1));
+	for (i = 0; i < 100 && !pending(self->region, TIMER_PORT); i++)
+		nanosleep(&ms, NULL);
+	EXPECT_TRUE(pending(self->region, TIMER_PORT));
+	EXPECT_EQ(0, timer_expiry(_metadata, self->vcpu));
+
+	/* No deadline: not armed; port 0: no timer at all. */
+	ASSERT_EQ(0, set_timer(self->vcpu, TIMER_PORT, PRIO, 0));
+	EXPECT_EQ(0, timer_expiry(_metadata, self->vcpu));
+	ASSERT_EQ(0, set_timer(self->vcpu, 0, 0, later));
+	EXPECT_EQ(0, timer_expiry(_metadata, self->vcpu));
+}
+
+/* Upstream dropped a timer event that found shared_info deactivated. */
+TEST_F(xen, timer_event_waits_for_shared_info)
+{
+	hvm_set(self->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, KVM_XEN_INVALID_GFN);
+	ASSERT_EQ(0, set_timer(self->vcpu, TIMER_PORT, PRIO, 1));
+	/* The vCPU tries to deliver it on its way in, and cannot. */
+	run_once(_metadata, self->vcpu);
+	/* Saved now, it would be restored with its (past) deadline. */
+	EXPECT_EQ(1, timer_expiry(_metadata, self->vcpu));
+	EXPECT_FALSE(pending(self->region, TIMER_PORT));
+
+	hvm_set(self->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, SHINFO_GPA / PAGE_SIZE);
+	run_once(_metadata, self->vcpu);
+	EXPECT_TRUE(pending(self->region, TIMER_PORT));
+	EXPECT_EQ(0, timer_expiry(_metadata, self->vcpu));
+}
+
+/* Seed 003, the timer's case. */
+TEST_F(xen, pending_port_gets_selector_on_timer)
+{
+	uint64_t later = kvmclock_now(self->vm) + 100ull * 1000 * 1000 * 1000;
+	uint64_t *sel = (void *)(self->region + PAGE_SIZE + 0x40 + 8);
+
+	self->region[PENDING_OFF + TIMER_PORT / 8] |= 1u << (TIMER_PORT % 8);
+	ASSERT_EQ(0, set_timer(self->vcpu, TIMER_PORT, PRIO, later));
+	EXPECT_EQ(1, *sel);
+}
+
+/* The guest polls with the struct sched_poll at DATA_GPA; each result is
+ * reported with GUEST_SYNC.
+ */
+static void guest_poll(void)
+{
+	struct sched_poll64 *sp = (void *)DATA_GPA;
+	unsigned long entry = HCALL_GPA + HYPERVISOR_sched_op * HCALL_ENTRY_SIZE;
+	unsigned long ret;
+
+	wrmsr(XEN_HYPERCALL_MSR, HCALL_GPA);
+	for (;;) {
+		unsigned long cmd = SCHEDOP_poll, arg = (unsigned long)sp;
+
+		GUEST_SYNC(0);	/* the host sets up the arguments */
+		asm volatile("call *%[entry]"
+			     : "=a"(ret), "+D"(cmd), "+S"(arg)
+			     : [entry] "r"(entry)
+			     : "memory", "cc", "rdx");
+		GUEST_SYNC(ret);
+	}
+}
+
+static int64_t poll_once(struct __test_metadata *_metadata,
+			 struct kvm_vcpu *vcpu)
+{
+	struct ucall uc;
+
+	vcpu_run(vcpu);
+	EXPECT_EQ(UCALL_SYNC, get_ucall(vcpu, &uc));
+	run_once(_metadata, vcpu);	/* back to the next setup point */
+	return uc.args[1];
+}
+
+TEST_F(xen, schedop_poll)
+{
+	struct sched_poll64 *sp = (void *)(self->region + 3 * PAGE_SIZE);
+	uint32_t *ports = (void *)(self->region + 3 * PAGE_SIZE + 0x100);
+	struct timespec t0, t1;
+	int64_t ns;
+
+	vcpu_arch_set_entry_point(self->vcpu, guest_poll);
+	run_once(_metadata, self->vcpu);
+
+	/* Bad arguments. */
+	sp->ports = DATA_GPA + 0x100;
+	sp->nr_ports = 129;
+	EXPECT_EQ(-EINVAL, poll_once(_metadata, self->vcpu));
+	sp->nr_ports = 1;
+	ports[0] = 4096;
+	EXPECT_EQ(-EINVAL, poll_once(_metadata, self->vcpu));
+	sp->ports = UNMAPPED_GPA;
+	EXPECT_EQ(-EFAULT, poll_once(_metadata, self->vcpu));
+
+	/* A port already pending: at once. */
+	sp->ports = DATA_GPA + 0x100;
+	ports[0] = 7;
+	ports[1] = 9;
+	sp->nr_ports = 2;
+	self->region[PENDING_OFF + 1] = 1u << (9 - 8);
+	EXPECT_EQ(0, poll_once(_metadata, self->vcpu));
+
+	/* Nothing pending: back after the timeout (50 ms). */
+	self->region[PENDING_OFF + 1] = 0;
+	sp->timeout = 50 * 1000 * 1000;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	EXPECT_EQ(0, poll_once(_metadata, self->vcpu));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ns = (t1.tv_sec - t0.tv_sec) * 1000000000ll + t1.tv_nsec - t0.tv_nsec;
+	EXPECT_LE(40 * 1000 * 1000, ns);
+}
+
+static int runstate(struct kvm_vcpu *vcpu, uint16_t type, uint64_t state,
+		    uint64_t entry, uint64_t t0, uint64_t t1, uint64_t t2,
+		    uint64_t t3)
+{
+	struct kvm_xen_vcpu_attr a = {
+		.type = type,
+		.u.runstate = {
+			.state = state, .state_entry_time = entry,
+			.time_running = t0, .time_runnable = t1,
+			.time_blocked = t2, .time_offline = t3,
+		},
+	};
+
+	return vcpu_set(vcpu, &a);
+}
+
+TEST_F(xen, runstate_bad_input)
+{
+	struct kvm_xen_vcpu_attr a = { .type = KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_ADDR };
+	uint64_t far = kvmclock_now(self->vm) + 1000ull * 1000 * 1000 * 1000;
+
+	EXPECT_EQ(-ENOENT, vcpu_get(self->vcpu, &a));
+	a.u.gpa = UNMAPPED_GPA;
+	EXPECT_EQ(-EFAULT, vcpu_set(self->vcpu, &a));
+
+	EXPECT_EQ(-EINVAL, runstate(self->vcpu, KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_CURRENT,
+				    RUNSTATE_offline + 1, 0, 0, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, runstate(self->vcpu, KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_DATA,
+				    RUNSTATE_offline + 1, 0, 0, 0, 0, 0));
+	/* The times must add up to the entry time... */
+	EXPECT_EQ(-EINVAL, runstate(self->vcpu, KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_DATA,
+				    RUNSTATE_running, 10, 1, 2, 3, 5));
+	/* ...which must not be in the future. */
+	EXPECT_EQ(-EINVAL, runstate(self->vcpu, KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_DATA,
+				    RUNSTATE_running, far, far, 0, 0, 0));
+	EXPECT_EQ(0, runstate(self->vcpu, KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_DATA,
+			      RUNSTATE_running, 10, 1, 2, 3, 4));
+	EXPECT_EQ(-EINVAL, runstate(self->vcpu, KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_ADJUST,
+				    RUNSTATE_offline + 1, 0, 0, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, runstate(self->vcpu, KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_ADJUST,
+				    -1, 3, 1, 1, 0, 0));
+	EXPECT_EQ(0, runstate(self->vcpu, KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_ADJUST,
+			      -1, 2, 1, 1, 0, 0));
+	a.type = KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_ADJUST;
+	EXPECT_EQ(-EINVAL, vcpu_get(self->vcpu, &a));
+
+	a.type = KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_DATA;
+	ASSERT_EQ(0, vcpu_get(self->vcpu, &a));
+	EXPECT_EQ(RUNSTATE_running, a.u.runstate.state);
+	EXPECT_EQ(12, a.u.runstate.state_entry_time);
+	EXPECT_EQ(2, a.u.runstate.time_running);
+	EXPECT_EQ(3, a.u.runstate.time_runnable);
+}
+
+TEST_F(xen, runstate_area_across_pages_with_update_flag)
+{
+	/* 48 bytes from 20 before the end of the page: 28 spill over. */
+	uint64_t gpa = REGION_GPA + 2 * PAGE_SIZE - 20;
+	struct kvm_xen_vcpu_attr a = {
+		.type = KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_ADDR, .u.gpa = gpa,
+	};
+	struct kvm_xen_hvm_attr flag = {
+		.type = KVM_XEN_ATTR_TYPE_RUNSTATE_UPDATE_FLAG,
+		.u.runstate_update_flag = 1,
+	};
+	uint8_t *rs = self->region + (gpa - REGION_GPA);
+	uint64_t entry, times[4];
+	int32_t state;
+
+	vm_ioctl(self->vm, KVM_XEN_HVM_SET_ATTR, &flag);
+	flag.u.runstate_update_flag = 0;
+	vm_ioctl(self->vm, KVM_XEN_HVM_GET_ATTR, &flag);
+	EXPECT_EQ(1, flag.u.runstate_update_flag);
+
+	ASSERT_EQ(0, runstate(self->vcpu, KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_DATA,
+			      RUNSTATE_running, 10, 1, 2, 3, 4));
+	memset(rs, 0xa5, 56);
+	ASSERT_EQ(0, vcpu_set(self->vcpu, &a));
+	ASSERT_EQ(0, vcpu_get(self->vcpu, &a));
+	EXPECT_EQ(gpa, a.u.gpa);
+
+	memcpy(&state, rs, sizeof(state));
+	memcpy(&entry, rs + 8, sizeof(entry));
+	memcpy(times, rs + 16, sizeof(times));
+	EXPECT_EQ(RUNSTATE_running, state);
+	EXPECT_EQ(10, entry);	/* and XEN_RUNSTATE_UPDATE clear again */
+	EXPECT_EQ(1, times[0]);
+	EXPECT_EQ(4, times[3]);
+	EXPECT_EQ(0xa5, rs[48]);	/* nothing past the end */
+}
+
+TEST_HARNESS_MAIN
