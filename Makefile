@@ -57,6 +57,10 @@ kvm: $(SRC_STAMP)
 selftests: $(SRC_STAMP)
 	$(MAKE) -s -C tools/testing/selftests SRC=$(SRC) OUT=$(BUILD)/selftests
 
+# Userspace unit tests of xen_evtchn's delivery and port table (ASan, UBSan).
+unit: $(SRC_STAMP)
+	$(MAKE) -s -C tools/testing/unit SRC=$(SRC) OUT=$(BUILD)/unit
+
 # Test-only modules for the VM (tools/testing/vm/modules); never installed.
 test-modules: need-krel
 	$(MAKE) -C $(VM_KDIR) M=$(TEST_MOD_DIR) modules
@@ -84,5 +88,5 @@ clean:
 	-$(MAKE) -C $(VM_KDIR) M=$(TEST_MOD_DIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all modules deps need-krel source kvm selftests test-modules \
+.PHONY: all modules deps need-krel source kvm selftests unit test-modules \
 	lint check check-installed run run-installed clean

@@ -71,6 +71,23 @@ static struct kvm_vcpu *target_vcpu(struct kvm *kvm, struct kvm_xen_evtchn *xe)
 }
 
 /*
+ * Set bit @nr of a 32-bit ABI selector; true if it was clear.  That
+ * selector is only 4-byte aligned (at offset 4 of a vcpu_info that itself
+ * need only be 4-byte aligned): a 64-bit bit operation on it could split
+ * a cache line, so it gets a 32-bit one.
+ */
+static bool set_selector32(u32 *sel, unsigned int nr)
+{
+	u32 old = READ_ONCE(*sel);
+
+	do {
+		if (old & BIT(nr))
+			return false;
+	} while (!try_cmpxchg(sel, &old, old | BIT(nr)));
+	return true;
+}
+
+/*
  * Set selector bit @word for @vcpu: in its vcpu_info if mapped, else in the
  * shadow.  Returns true if the vCPU must be kicked for the upcall.  Any
  * context; the caller holds kvm->srcu.
@@ -79,9 +96,7 @@ static bool raise_selector(struct kvm_vcpu *vcpu, unsigned int word)
 {
 	struct gfn_to_pfn_cache *gpc = &vcpu->arch.xen.vcpu_info_cache;
 	unsigned long flags;
-	bool kick = false;
-	unsigned long *sel;
-	u8 *upcall_pending;
+	bool kick;
 
 	read_lock_irqsave(&gpc->lock, flags);
 	if (!kvm_gpc_check(gpc, sizeof(struct vcpu_info))) {
@@ -92,18 +107,15 @@ static bool raise_selector(struct kvm_vcpu *vcpu, unsigned int word)
 	if (vcpu->kvm->arch.xen.long_mode) {
 		struct vcpu_info *vi = gpc->khva;
 
-		sel = &vi->evtchn_pending_sel;
-		upcall_pending = &vi->evtchn_upcall_pending;
+		kick = !test_and_set_bit(word, &vi->evtchn_pending_sel);
+		if (kick)
+			WRITE_ONCE(vi->evtchn_upcall_pending, 1);
 	} else {
 		struct xen_compat_vcpu_info *vi = gpc->khva;
 
-		/* A 32-bit word: @word < 32, so the bit lies within it. */
-		sel = (unsigned long *)&vi->evtchn_pending_sel;
-		upcall_pending = &vi->evtchn_upcall_pending;
-	}
-	if (!test_and_set_bit(word, sel)) {
-		WRITE_ONCE(*upcall_pending, 1);
-		kick = true;
+		kick = set_selector32(&vi->evtchn_pending_sel, word);
+		if (kick)
+			WRITE_ONCE(vi->evtchn_upcall_pending, 1);
 	}
 	read_unlock_irqrestore(&gpc->lock, flags);
 
@@ -313,9 +325,7 @@ void xen_evtchn_inject_pending_events(struct kvm_vcpu *vcpu)
 	struct gfn_to_pfn_cache *gpc = &vcpu->arch.xen.vcpu_info_cache;
 	unsigned long *shadow = &vcpu->arch.xen.evtchn_pending_sel;
 	unsigned long bits = READ_ONCE(*shadow), flags;
-	unsigned long *sel;
 	unsigned int word;
-	u8 *upcall_pending;
 
 	if (!bits)
 		return;
@@ -332,20 +342,22 @@ void xen_evtchn_inject_pending_events(struct kvm_vcpu *vcpu)
 	if (vcpu->kvm->arch.xen.long_mode) {
 		struct vcpu_info *vi = gpc->khva;
 
-		sel = &vi->evtchn_pending_sel;
-		upcall_pending = &vi->evtchn_upcall_pending;
+		for_each_set_bit(word, &bits, BITS_PER_LONG) {
+			set_bit(word, &vi->evtchn_pending_sel);
+			clear_bit(word, shadow);
+		}
+		WRITE_ONCE(vi->evtchn_upcall_pending, 1);
 	} else {
 		struct xen_compat_vcpu_info *vi = gpc->khva;
 
-		sel = (unsigned long *)&vi->evtchn_pending_sel;
-		upcall_pending = &vi->evtchn_upcall_pending;
-		bits &= U32_MAX;
+		/* Words past 31 (raised before a switch to 32-bit) go. */
+		for_each_set_bit(word, &bits, BITS_PER_LONG) {
+			if (word < 32)
+				set_selector32(&vi->evtchn_pending_sel, word);
+			clear_bit(word, shadow);
+		}
+		WRITE_ONCE(vi->evtchn_upcall_pending, 1);
 	}
-	for_each_set_bit(word, &bits, BITS_PER_LONG) {
-		set_bit(word, sel);
-		clear_bit(word, shadow);
-	}
-	WRITE_ONCE(*upcall_pending, 1);
 	kvm_gpc_mark_dirty_in_slot(gpc);
 	read_unlock_irqrestore(&gpc->lock, flags);
 

@@ -15,8 +15,16 @@ rc=0
 
 mapfile -t files < <(git ls-files -co --exclude-standard -- '*.c' '*.h' |
 		     grep -v '^build/' | grep -v '\.mod\.c$')
-if out=$("$SRC/scripts/checkpatch.pl" --strict --no-tree --quiet \
-	 --show-types -f "${files[@]}" 2>&1) && [ -z "$out" ]; then
+shim=tools/testing/unit/shim/
+checkpatch() {
+	"$SRC/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
+		"$@" 2>&1
+}
+# The unit tests' shim re-creates kernel iterator macros (for_each_set_bit,
+# xa_for_each), whose shape needs each argument more than once.
+out=$(checkpatch -f $(printf '%s\n' "${files[@]}" | grep -v "^$shim");
+      checkpatch --ignore MACRO_ARG_REUSE -f $(printf '%s\n' "${files[@]}" | grep "^$shim"))
+if [ -z "$out" ]; then
 	echo "ok - lint: checkpatch --strict clean (${#files[@]} files)"
 else
 	rc=1

@@ -42,6 +42,21 @@ build "rebuilt kvm.ko, kvm-amd.ko, kvm-intel.ko" make -s --no-print-directory kv
 build "selftests" make -s --no-print-directory selftests || built=0
 build "test-only VM modules" make -s --no-print-directory test-modules || built=0
 
+# Userspace unit tests of the module's delivery and port table (ASan,
+# UBSan): each TAP line is a result; a sanitizer report fails the step.
+if build "unit tests (ASan, UBSan)" make -s --no-print-directory unit; then
+	out=$("$BUILD/unit/evtchn_unit_test" 2>&1)
+	rc=$?
+	{
+		sed -n 's/^\(not \)\{0,1\}ok [0-9]* /&/p' <<<"$out" |
+			sed 's/^\(\(not \)\{0,1\}ok\) [0-9]* /\1 - unit: /'
+		if [ $rc -ne 0 ] && ! grep -q '^not ok' <<<"$out"; then
+			echo "not ok - unit: exit status $rc (sanitizer report?)"
+		fi
+		grep -v '^\(not \)\{0,1\}ok ' <<<"$out" | sed 's/^/# /'
+	} | report
+fi
+
 if [ $built = 1 ]; then
 	tools/testing/selftests/irqbypass/modversions_test.sh Module.symvers \
 		"$VM_KDIR" "/lib/modules/$KREL" | report

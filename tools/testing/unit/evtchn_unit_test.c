@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Userspace unit tests of xen_evtchn/deliver.c and xen_evtchn/ports.c,
+ * compiled from the module's own files against shim/ (a model of the
+ * kernel and KVM), with AddressSanitizer and UndefinedBehaviorSanitizer:
+ * the 2-level delivery in both layouts, the shadow selector and its
+ * injection, the selector resync of seed 003, and the port table's
+ * lifetime rules (no leak, no use after free, one SRCU wait per removal,
+ * an eventfd reference per entry).  Output is TAP.
+ */
+
+#include <stdio.h>
+
+#include "kernel_shim.h"
+#include <xen/interface/event_channel.h>
+#include "xen_evtchn.h"
+
+/* Defined for the shim. */
+static struct mm_struct vm_mm;
+static struct task_struct vm_task = { .mm = &vm_mm };
+struct task_struct *current = &vm_task;
+bool shim_atomic;
+int shim_srcu_syncs;
+int shim_eventfd_signals;
+static int live_eventfds, mm_borrows;
+
+void kthread_use_mm(struct mm_struct *mm)
+{
+	mm_borrows++;
+	current->mm = mm;
+}
+
+void kthread_unuse_mm(struct mm_struct *mm)
+{
+	current->mm = NULL;
+}
+
+/* fd 3 is not an eventfd, negative fds are bad, the rest are eventfds. */
+struct eventfd_ctx *eventfd_ctx_fdget(int fd)
+{
+	struct eventfd_ctx *ctx;
+
+	if (fd < 0)
+		return ERR_PTR(-EBADF);
+	if (fd == 3)
+		return ERR_PTR(-EINVAL);
+	ctx = calloc(1, sizeof(*ctx));
+	ctx->fd = fd;
+	ctx->refs = 1;
+	live_eventfds++;
+	return ctx;
+}
+
+void eventfd_ctx_put(struct eventfd_ctx *ctx)
+{
+	if (--ctx->refs == 0) {
+		live_eventfds--;
+		free(ctx);
+	}
+}
+
+/* The model VM. */
+static struct kvm kvm;
+static struct kvm_vcpu vcpus[2];
+static struct xen_evtchn_vm xvm;
+static struct shared_info *shinfo;
+static struct vcpu_info *vinfo[2];
+static u8 guest_mem[PAGE_SIZE];
+static int polled_port;
+
+void *kvm_xen_accel_vm_data(struct kvm *k)
+{
+	return &xvm;
+}
+
+int kvm_xen_accel_read_guest_virt(struct kvm_vcpu *vcpu, u64 gva, void *buf,
+				  unsigned int len)
+{
+	if (gva >= sizeof(guest_mem) || len > sizeof(guest_mem) - gva)
+		return -EFAULT;
+	memcpy(buf, guest_mem + gva, len);
+	return 0;
+}
+
+int kvm_xen_accel_deliver_vector(struct kvm_vcpu *vcpu, u8 vector)
+{
+	vcpu->vectors++;
+	return 1;
+}
+
+void xen_evtchn_wake_poller(struct kvm_vcpu *vcpu, unsigned int port)
+{
+	polled_port = port;
+}
+
+static void vm_setup(bool long_mode)
+{
+	int i;
+
+	memset(&kvm, 0, sizeof(kvm));
+	memset(vcpus, 0, sizeof(vcpus));
+	shinfo = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+	memset(shinfo, 0, PAGE_SIZE);
+	kvm.arch.xen.long_mode = long_mode;
+	kvm.arch.xen.shinfo_cache = (struct gfn_to_pfn_cache) {
+		.khva = shinfo, .active = true, .valid = true,
+	};
+	kvm.mm = &vm_mm;
+	kvm.nr_vcpus = 2;
+	for (i = 0; i < 2; i++) {
+		vinfo[i] = calloc(1, sizeof(struct vcpu_info));
+		vcpus[i].kvm = &kvm;
+		vcpus[i].vcpu_idx = i;
+		vcpus[i].vcpu_id = i * 5;	/* APIC IDs 0 and 5 */
+		vcpus[i].arch.xen.vcpu_info_cache = (struct gfn_to_pfn_cache) {
+			.khva = vinfo[i], .active = true, .valid = true,
+		};
+		kvm.vcpus[i] = &vcpus[i];
+	}
+	xvm.kvm = &kvm;
+	xen_evtchn_ports_init(&xvm);
+	current->mm = &vm_mm;
+	shim_atomic = false;
+	shim_eventfd_signals = 0;
+	polled_port = -1;
+}
+
+static void vm_teardown(void)
+{
+	xen_evtchn_ports_destroy(&xvm);
+	free(shinfo);
+	free(vinfo[0]);
+	free(vinfo[1]);
+}
+
+static int failures, test_failed, tests;
+
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond)) {						\
+			printf("# %s:%d: %s\n", __func__, __LINE__, #cond); \
+			test_failed = 1;				\
+		}							\
+	} while (0)
+
+static void run(const char *name, void (*fn)(bool), bool long_mode)
+{
+	test_failed = 0;
+	vm_setup(long_mode);
+	fn(long_mode);
+	vm_teardown();
+	tests++;
+	failures += test_failed;
+	printf("%sok %d %s (%s)\n", test_failed ? "not " : "", tests, name,
+	       long_mode ? "64-bit" : "32-bit");
+}
+
+static struct kvm_xen_evtchn ev(u32 port, u32 vcpu_id)
+{
+	return (struct kvm_xen_evtchn) {
+		.port = port, .vcpu_id = vcpu_id, .vcpu_idx = -1,
+		.priority = KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL,
+	};
+}
+
+static bool pending(unsigned int port)
+{
+	return test_bit(port, shinfo->evtchn_pending);
+}
+
+/* The selector of vCPU @i in the layout of the test. */
+static u64 sel(int i, bool long_mode)
+{
+	u8 *vi = (u8 *)vinfo[i];
+
+	return long_mode ? *(u64 *)(vi + 8) : *(u32 *)(vi + 4);
+}
+
+static void mask(unsigned int port, bool long_mode)
+{
+	/* 0xa00 in the 64-bit layout, 0x880 in the 32-bit one. */
+	set_bit(port, (unsigned long *)((u8 *)shinfo + (long_mode ? 0xa00 : 0x880)));
+}
+
+static void test_unmasked(bool lm)
+{
+	struct kvm_xen_evtchn e = ev(lm ? 130 : 66, 5);
+
+	CHECK(xen_evtchn_set_fast(&e, &kvm) == 1);
+	CHECK(pending(e.port));
+	CHECK(sel(1, lm) == 1ull << (e.port / (lm ? 64 : 32)));
+	CHECK(vinfo[1]->evtchn_upcall_pending == 1);
+	CHECK(vcpus[1].kicks == 1 && vcpus[1].vectors == 0);
+	CHECK(e.vcpu_idx == 1);			/* cached for next time */
+	CHECK(polled_port == (int)e.port);
+	/* Again: already pending, nothing new. */
+	CHECK(xen_evtchn_set_fast(&e, &kvm) == 0);
+	CHECK(vcpus[1].kicks == 1);
+}
+
+static void test_vector(bool lm)
+{
+	struct kvm_xen_evtchn e = ev(3, 0);
+
+	vcpus[0].arch.xen.upcall_vector = 0x40;
+	CHECK(xen_evtchn_set_fast(&e, &kvm) == 1);
+	CHECK(vcpus[0].vectors == 1 && vcpus[0].kicks == 0);
+}
+
+static void test_masked(bool lm)
+{
+	struct kvm_xen_evtchn e = ev(9, 0);
+
+	mask(9, lm);
+	CHECK(xen_evtchn_set_fast(&e, &kvm) == -ENOTCONN);
+	CHECK(pending(9));
+	CHECK(sel(0, lm) == 0 && vinfo[0]->evtchn_upcall_pending == 0);
+	CHECK(polled_port == 9);	/* a poller wakes even so */
+}
+
+static void test_limits(bool lm)
+{
+	unsigned int limit = lm ? 4096 : 1024;
+	struct kvm_xen_evtchn e = ev(limit, 0), last = ev(limit - 1, 0);
+	struct kvm_xen_evtchn nobody = ev(1, 7);
+
+	CHECK(xen_evtchn_set_fast(&e, &kvm) == -EINVAL);
+	CHECK(xen_evtchn_set_fast(&nobody, &kvm) == -EINVAL);
+	CHECK(xen_evtchn_set_fast(&last, &kvm) == 1);
+	CHECK(sel(0, lm) == 1ull << ((limit - 1) / (lm ? 64 : 32)));
+}
+
+static void test_shinfo_unmapped(bool lm)
+{
+	struct kvm_xen_evtchn e = ev(4, 0);
+
+	kvm.arch.xen.shinfo_cache.valid = false;
+	CHECK(xen_evtchn_set_fast(&e, &kvm) == -EWOULDBLOCK);
+	CHECK(!pending(4));
+	/* Process context maps it and delivers. */
+	CHECK(xen_evtchn_set(&e, &kvm) == 1);
+	CHECK(pending(4));
+	/* Not set up at all: an error, not a loop. */
+	kvm.arch.xen.shinfo_cache.active = false;
+	kvm.arch.xen.shinfo_cache.valid = false;
+	CHECK(xen_evtchn_set(&e, &kvm) == -EINVAL);
+}
+
+static void test_irqfd_worker_borrows_mm(bool lm)
+{
+	struct kvm_xen_evtchn e = ev(4, 0);
+
+	kvm.arch.xen.shinfo_cache.valid = false;
+	current->mm = NULL;		/* KVM's irqfd workqueue */
+	CHECK(xen_evtchn_set(&e, &kvm) == 1);
+	CHECK(mm_borrows == 1 && !current->mm);
+	/* Another process's task may not deliver. */
+	kvm.arch.xen.shinfo_cache.valid = false;
+	current->mm = (struct mm_struct *)&kvm;
+	CHECK(xen_evtchn_set(&e, &kvm) == -EINVAL);
+	mm_borrows = 0;
+}
+
+static void test_shadow(bool lm)
+{
+	struct kvm_xen_evtchn a = ev(lm ? 200 : 100, 0), b = ev(5, 0);
+	unsigned long *shadow = &vcpus[0].arch.xen.evtchn_pending_sel;
+	int wa = a.port / (lm ? 64 : 32);
+
+	vcpus[0].arch.xen.vcpu_info_cache.active = false;	/* moving */
+	vcpus[0].arch.xen.vcpu_info_cache.valid = false;
+	CHECK(xen_evtchn_set_fast(&a, &kvm) == 1);
+	CHECK(xen_evtchn_set_fast(&b, &kvm) == 1);
+	CHECK(*shadow == ((1ul << wa) | 1));
+	CHECK(sel(0, lm) == 0);
+	CHECK(vcpus[0].kicks == 2);
+
+	/* Still not mapped: the bits wait. */
+	xen_evtchn_inject_pending_events(&vcpus[0]);
+	CHECK(*shadow == ((1ul << wa) | 1));
+
+	vcpus[0].arch.xen.vcpu_info_cache.active = true;	/* moved */
+	vcpus[0].arch.xen.upcall_vector = 0x30;
+	xen_evtchn_inject_pending_events(&vcpus[0]);
+	CHECK(*shadow == 0);
+	CHECK(sel(0, lm) == ((1ull << wa) | 1));
+	CHECK(vinfo[0]->evtchn_upcall_pending == 1);
+	CHECK(vcpus[0].vectors == 1);
+}
+
+static void test_resync_selector(bool lm)
+{
+	struct kvm_xen_evtchn e = ev(70, 5), m = ev(71, 5);
+
+	set_bit(70, shinfo->evtchn_pending);
+	set_bit(71, shinfo->evtchn_pending);
+	mask(71, lm);
+	xen_evtchn_sync_selector(&kvm, &m);
+	CHECK(sel(1, lm) == 0);
+	xen_evtchn_sync_selector(&kvm, &e);
+	CHECK(sel(1, lm) == 1ull << (70 / (lm ? 64 : 32)));
+	CHECK(vinfo[1]->evtchn_upcall_pending == 1);
+	/* No shared_info at all: nothing to do, no error. */
+	kvm.arch.xen.shinfo_cache.active = false;
+	kvm.arch.xen.shinfo_cache.valid = false;
+	xen_evtchn_sync_selector(&kvm, &e);
+}
+
+static int port_attr(u32 flags, u32 send, u32 type, u32 to, int fd)
+{
+	struct kvm_xen_hvm_attr a = {
+		.type = KVM_XEN_ATTR_TYPE_EVTCHN,
+		.u.evtchn = {
+			.send_port = send, .type = type, .flags = flags,
+			.deliver.port = {
+				.port = to, .vcpu = 5,
+				.priority = KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL,
+			},
+		},
+	};
+
+	if (fd >= -1 && !to)
+		a.u.evtchn.deliver.eventfd.fd = fd;
+	return xen_evtchn_set_port(&kvm, &a);
+}
+
+static bool send_hcall(u32 port, u64 *result)
+{
+	memcpy(guest_mem + 64, &port, sizeof(port));
+	return xen_evtchn_hcall_send(&vcpus[0], 64, result);
+}
+
+static void test_port_table(bool lm)
+{
+	unsigned int limit = lm ? 4096 : 1024;
+	u64 r = 1;
+
+	CHECK(port_attr(0, 0, EVTCHNSTAT_ipi, 0, -2) == -EINVAL);
+	CHECK(port_attr(0, limit, EVTCHNSTAT_ipi, limit, -2) == -EINVAL);
+	CHECK(port_attr(0, 3, EVTCHNSTAT_ipi, 4, -2) == -EINVAL);
+	CHECK(port_attr(0, 3, EVTCHNSTAT_interdomain, limit, -2) == -EINVAL);
+	CHECK(port_attr(0, 3, EVTCHNSTAT_closed, 3, -2) == -EINVAL);
+	CHECK(port_attr(0x80, 3, EVTCHNSTAT_ipi, 3, -2) == -EINVAL);
+	CHECK(port_attr(0, 3, EVTCHNSTAT_interdomain, 0, -1) == -EBADF);
+	CHECK(port_attr(0, 3, EVTCHNSTAT_interdomain, 0, 3) == -EINVAL);
+	CHECK(live_eventfds == 0);
+
+	CHECK(port_attr(0, 10, EVTCHNSTAT_ipi, 10, -2) == 0);
+	CHECK(port_attr(0, 10, EVTCHNSTAT_ipi, 10, -2) == -EEXIST);
+	CHECK(port_attr(0, 11, EVTCHNSTAT_interdomain, 12, -2) == 0);
+	CHECK(port_attr(0, 13, EVTCHNSTAT_interdomain, 0, 100) == 0);
+	CHECK(port_attr(0, 13, EVTCHNSTAT_interdomain, 0, 101) == -EEXIST);
+	CHECK(live_eventfds == 1);
+
+	/* EVTCHNOP_send: IPI, loopback, eventfd, unknown, unreadable. */
+	CHECK(send_hcall(10, &r) && r == 0 && pending(10));
+	CHECK(send_hcall(11, &r) && r == 0 && pending(12) && !pending(11));
+	CHECK(send_hcall(13, &r) && r == 0 && shim_eventfd_signals == 1);
+	CHECK(!send_hcall(14, &r));
+	CHECK(xen_evtchn_hcall_send(&vcpus[0], PAGE_SIZE, &r) && r == (u64)-EFAULT);
+
+	/* Update: vCPU and priority only; the old entry freed after SRCU. */
+	shim_srcu_syncs = 0;
+	CHECK(port_attr(KVM_XEN_EVTCHN_UPDATE, 10, EVTCHNSTAT_interdomain, 10, -2) == -EINVAL);
+	CHECK(port_attr(KVM_XEN_EVTCHN_UPDATE, 13, EVTCHNSTAT_interdomain, 0, 100) == -EINVAL);
+	CHECK(port_attr(KVM_XEN_EVTCHN_UPDATE, 20, EVTCHNSTAT_ipi, 20, -2) == -ENOENT);
+	CHECK(port_attr(KVM_XEN_EVTCHN_UPDATE, 10, EVTCHNSTAT_ipi, 10, -2) == 0);
+	CHECK(shim_srcu_syncs == 1 && xvm.ports_lock.locked == 0);
+
+	CHECK(port_attr(KVM_XEN_EVTCHN_DEASSIGN, 13, 0, 0, -2) == 0);
+	CHECK(live_eventfds == 0);
+	CHECK(port_attr(KVM_XEN_EVTCHN_DEASSIGN, 13, 0, 0, -2) == -ENOENT);
+	CHECK(port_attr(0, 13, EVTCHNSTAT_interdomain, 0, 102) == 0);
+
+	/* Reset: one SRCU wait for all, everything freed. */
+	shim_srcu_syncs = 0;
+	CHECK(port_attr(KVM_XEN_EVTCHN_RESET, 0, 0, 0, -2) == 0);
+	CHECK(shim_srcu_syncs == 1 && live_eventfds == 0);
+	CHECK(!send_hcall(10, &r));
+	/* What is left at VM destruction is freed by vm_teardown (LSan). */
+	CHECK(port_attr(0, 13, EVTCHNSTAT_interdomain, 0, 103) == 0);
+}
+
+static void test_pending_port_resync_on_assign(bool lm)
+{
+	set_bit(40, shinfo->evtchn_pending);
+	CHECK(port_attr(0, 40, EVTCHNSTAT_ipi, 40, -2) == 0);
+	CHECK(sel(1, lm) == 1ull << (40 / (lm ? 64 : 32)));
+}
+
+int main(void)
+{
+	static const struct {
+		const char *name;
+		void (*fn)(bool long_mode);
+	} cases[] = {
+		{ "unmasked delivery and coalescing", test_unmasked },
+		{ "per-vCPU upcall vector", test_vector },
+		{ "masked port stays pending, poller woken", test_masked },
+		{ "port limits and unknown vCPU", test_limits },
+		{ "shared_info unmapped: slow path", test_shinfo_unmapped },
+		{ "irqfd worker borrows the VM's mm", test_irqfd_worker_borrows_mm },
+		{ "shadow selector while vcpu_info moves", test_shadow },
+		{ "selector resync for a pending port", test_resync_selector },
+		{ "port table and EVTCHNOP_send", test_port_table },
+		{ "pending port resync on assign", test_pending_port_resync_on_assign },
+	};
+	unsigned int i;
+
+	printf("TAP version 13\n1..%zu\n", 2 * ARRAY_SIZE(cases));
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		run(cases[i].name, cases[i].fn, true);
+		run(cases[i].name, cases[i].fn, false);
+	}
+	CHECK(live_eventfds == 0);
+	printf("# %d of %d failed\n", failures, tests);
+	return failures || test_failed;
+}

@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A thin userspace stand-in for the kernel and KVM interfaces that
+ * xen_evtchn/deliver.c and xen_evtchn/ports.c use, so that those files,
+ * unchanged, build into a userspace test with ASan and UBSan.  The KVM
+ * side is a model: a VM with vCPUs, pfn caches that are valid or not as
+ * the test says, and records of what the code asked KVM to do (kicks,
+ * vectors, eventfd signals).  Single-threaded: locks do nothing.
+ */
+#ifndef KERNEL_SHIM_H
+#define KERNEL_SHIM_H
+
+#include <assert.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/kvm.h>	/* the UAPI, from the linux-source tree */
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int64_t s64;
+typedef int32_t s32;
+typedef u64 gpa_t;
+
+#define BITS_PER_LONG		64
+#define U32_MAX			0xffffffffU
+#define PAGE_SIZE		4096UL
+#define KVM_MAX_VCPUS		16
+#define BITS_TO_LONGS(n)	(((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define BUILD_BUG_ON(c)		static_assert(!(c), #c)
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#define BIT(n)			(1UL << (n))
+#define GFP_KERNEL		0
+#define GFP_KERNEL_ACCOUNT	0
+#define try_cmpxchg(p, oldp, new)					\
+	__atomic_compare_exchange_n((p), (oldp), (new), false,		\
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)
+
+#define MAX_ERRNO	4095
+
+static inline void *ERR_PTR(long e)
+{
+	return (void *)e;
+}
+
+static inline long PTR_ERR(const void *p)
+{
+	return (long)p;
+}
+
+static inline bool IS_ERR(const void *p)
+{
+	return (unsigned long)p >= (unsigned long)-MAX_ERRNO;
+}
+
+static inline void *kzalloc(size_t n, int gfp)
+{
+	return calloc(1, n);
+}
+
+static inline void kfree(const void *p)
+{
+	free((void *)p);
+}
+
+/* Bit operations on unsigned long arrays (x86 little-endian numbering). */
+static inline bool test_bit(unsigned long nr, const unsigned long *a)
+{
+	return a[nr / BITS_PER_LONG] & (1UL << (nr % BITS_PER_LONG));
+}
+
+static inline void set_bit(unsigned long nr, unsigned long *a)
+{
+	a[nr / BITS_PER_LONG] |= 1UL << (nr % BITS_PER_LONG);
+}
+
+static inline void clear_bit(unsigned long nr, unsigned long *a)
+{
+	a[nr / BITS_PER_LONG] &= ~(1UL << (nr % BITS_PER_LONG));
+}
+
+static inline bool test_and_set_bit(unsigned long nr, unsigned long *a)
+{
+	bool old = test_bit(nr, a);
+
+	set_bit(nr, a);
+	return old;
+}
+
+static inline bool test_and_clear_bit(unsigned long nr, unsigned long *a)
+{
+	bool old = test_bit(nr, a);
+
+	clear_bit(nr, a);
+	return old;
+}
+
+static inline unsigned long find_next_bit(const unsigned long *a,
+					  unsigned long size,
+					  unsigned long from)
+{
+	while (from < size && !test_bit(from, a))
+		from++;
+	return from;
+}
+
+#define for_each_set_bit(bit, addr, size)				\
+	for ((bit) = find_next_bit((addr), (size), 0); (bit) < (size);	\
+	     (bit) = find_next_bit((addr), (size), (bit) + 1))
+
+/* Locks and SRCU: single-threaded tests, nothing to wait for. */
+struct shim_rwlock {
+	int readers;
+};
+
+#define rwlock_t struct shim_rwlock
+
+struct mutex {
+	int locked;
+};
+
+struct srcu_struct {
+	int depth;
+};
+
+#define read_lock_irqsave(l, f)		((l)->readers++, (f) = 0)
+#define read_unlock_irqrestore(l, f)	((l)->readers--, (void)(f))
+
+static inline void mutex_init(struct mutex *m)
+{
+	m->locked = false;
+}
+
+static inline void mutex_lock(struct mutex *m)
+{
+	m->locked++;
+}
+
+static inline void mutex_unlock(struct mutex *m)
+{
+	m->locked--;
+}
+
+static inline int srcu_read_lock(struct srcu_struct *s)
+{
+	return s->depth++;
+}
+
+static inline void srcu_read_unlock(struct srcu_struct *s, int idx)
+{
+	s->depth--;
+}
+
+extern int shim_srcu_syncs;
+
+static inline void synchronize_srcu(struct srcu_struct *s)
+{
+	shim_srcu_syncs++;
+}
+
+/* A tiny xarray: indices below XA_SIZE, enough for port numbers. */
+#define XA_SIZE 4096
+
+struct xarray {
+	void **slot;
+};
+
+static inline void xa_init(struct xarray *xa)
+{
+	xa->slot = calloc(XA_SIZE, sizeof(void *));
+}
+
+static inline void xa_destroy(struct xarray *xa)
+{
+	free(xa->slot);
+	xa->slot = NULL;
+}
+
+static inline void *xa_load(struct xarray *xa, unsigned long i)
+{
+	return i < XA_SIZE ? xa->slot[i] : NULL;
+}
+
+static inline void *xa_store(struct xarray *xa, unsigned long i, void *p,
+			     int gfp)
+{
+	void *old = xa->slot[i];
+
+	xa->slot[i] = p;
+	return old;
+}
+
+static inline int xa_insert(struct xarray *xa, unsigned long i, void *p,
+			    int gfp)
+{
+	if (xa->slot[i])
+		return -EBUSY;
+	xa->slot[i] = p;
+	return 0;
+}
+
+static inline void *xa_erase(struct xarray *xa, unsigned long i)
+{
+	return xa_store(xa, i, NULL, 0);
+}
+
+static inline int xa_err(void *p)
+{
+	return 0;
+}
+
+/* The first used index from @i on (XA_SIZE if none), its entry in @e. */
+static inline unsigned long xa_next(struct xarray *xa, unsigned long i,
+				    void **e)
+{
+	while (i < XA_SIZE && !xa->slot[i])
+		i++;
+	*e = i < XA_SIZE ? xa->slot[i] : NULL;
+	return i;
+}
+
+#define xa_for_each(xa, index, entry)					\
+	for ((index) = xa_next((xa), 0, (void **)&(entry));		\
+	     (index) < XA_SIZE;						\
+	     (index) = xa_next((xa), (index) + 1, (void **)&(entry)))
+
+/* eventfd: the shim's contexts count their signals and references. */
+struct eventfd_ctx {
+	int fd;
+	int signals;
+	int refs;
+};
+
+struct eventfd_ctx *eventfd_ctx_fdget(int fd);
+void eventfd_ctx_put(struct eventfd_ctx *ctx);
+extern int shim_eventfd_signals;
+
+static inline void eventfd_signal(struct eventfd_ctx *ctx)
+{
+	ctx->signals++;
+	shim_eventfd_signals++;
+}
+
+/* The task: a user task of the VM's process unless a test says not. */
+struct mm_struct {
+	int unused;
+};
+
+struct task_struct {
+	struct mm_struct *mm;
+};
+
+extern struct task_struct *current;
+extern bool shim_atomic;
+
+static inline bool task_is_running(struct task_struct *t)
+{
+	return true;
+}
+
+#define preemptible()	(!shim_atomic)
+void kthread_use_mm(struct mm_struct *mm);
+void kthread_unuse_mm(struct mm_struct *mm);
+
+/* KVM: pfn caches that are mapped (valid) or not, as the test sets. */
+struct gfn_to_pfn_cache {
+	rwlock_t lock;
+	void *khva;
+	bool active;
+	bool valid;
+	int refreshes;
+};
+
+static inline bool kvm_gpc_check(struct gfn_to_pfn_cache *gpc, unsigned long len)
+{
+	return gpc->active && gpc->valid;
+}
+
+static inline int kvm_gpc_refresh(struct gfn_to_pfn_cache *gpc, unsigned long len)
+{
+	gpc->refreshes++;
+	if (!gpc->active)
+		return -EINVAL;
+	gpc->valid = true;
+	return 0;
+}
+
+static inline void kvm_gpc_mark_dirty_in_slot(struct gfn_to_pfn_cache *gpc)
+{
+}
+
+struct kvm_xen_evtchn {
+	u32 port;
+	u32 vcpu_id;
+	int vcpu_idx;
+	u32 priority;
+};
+
+struct kvm_vcpu_xen {
+	u8 upcall_vector;
+	struct gfn_to_pfn_cache vcpu_info_cache;
+	unsigned long evtchn_pending_sel;
+	u32 vcpu_id;
+	int poll_evtchn;
+};
+
+struct kvm_vcpu_arch {
+	struct kvm_vcpu_xen xen;
+};
+
+struct kvm;
+struct kvm_vcpu {
+	struct kvm *kvm;
+	int vcpu_id;
+	int vcpu_idx;
+	struct kvm_vcpu_arch arch;
+	int kicks;
+	int requests;
+	int vectors;
+};
+
+struct kvm_xen {
+	bool long_mode;
+	struct gfn_to_pfn_cache shinfo_cache;
+};
+
+struct kvm_arch {
+	struct kvm_xen xen;
+};
+
+struct kvm {
+	struct kvm_arch arch;
+	struct srcu_struct srcu;
+	struct mm_struct *mm;
+	struct kvm_vcpu *vcpus[KVM_MAX_VCPUS];
+	int nr_vcpus;
+};
+
+#define KVM_REQ_UNBLOCK 0
+
+static inline void kvm_make_request(int req, struct kvm_vcpu *vcpu)
+{
+	vcpu->requests++;
+}
+
+static inline void kvm_vcpu_kick(struct kvm_vcpu *vcpu)
+{
+	vcpu->kicks++;
+}
+
+static inline struct kvm_vcpu *kvm_get_vcpu(struct kvm *kvm, int i)
+{
+	return i < kvm->nr_vcpus ? kvm->vcpus[i] : NULL;
+}
+
+static inline struct kvm_vcpu *kvm_get_vcpu_by_id(struct kvm *kvm, int id)
+{
+	int i;
+
+	for (i = 0; i < kvm->nr_vcpus; i++)
+		if (kvm->vcpus[i]->vcpu_id == id)
+			return kvm->vcpus[i];
+	return NULL;
+}
+
+/* Declared so that xen_evtchn.h's prototypes see them. */
+struct kvm_kernel_irq_routing_entry;
+struct hrtimer;
+enum hrtimer_restart { HRTIMER_NORESTART, HRTIMER_RESTART };
+
+#endif /* KERNEL_SHIM_H */

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Userspace stand-in for the hook's interface: see kernel_shim.h. */
+#ifndef _KVM_XEN_ACCEL_H
+#define _KVM_XEN_ACCEL_H
+
+#include "kernel_shim.h"
+
+void *kvm_xen_accel_vm_data(struct kvm *kvm);
+int kvm_xen_accel_read_guest_virt(struct kvm_vcpu *vcpu, u64 gva, void *buf,
+				  unsigned int len);
+int kvm_xen_accel_deliver_vector(struct kvm_vcpu *vcpu, u8 vector);
+
+#endif
