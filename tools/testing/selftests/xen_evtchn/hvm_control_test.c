@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kvm_util.h"
@@ -81,6 +82,15 @@ static void guest_code(void)
 static void guest_bad_page_index(void)
 {
 	GUEST_ASSERT_EQ(wrmsr_safe(XEN_HYPERCALL_MSR, HCALL_GPA | 1),
+			GP_VECTOR);
+	GUEST_DONE();
+}
+
+/* Page 1 of the VMM's blob, then a page index past the blob. */
+static void guest_blob_pages(void)
+{
+	wrmsr(XEN_HYPERCALL_MSR, HCALL_GPA | 1);
+	GUEST_ASSERT_EQ(wrmsr_safe(XEN_HYPERCALL_MSR, HCALL_GPA | 2),
 			GP_VECTOR);
 	GUEST_DONE();
 }
@@ -416,6 +426,27 @@ TEST_F(xen, hypercall_page_and_hypercalls)
 	run_to_hypercall_exit(_metadata, self->vcpu, HYPERVISOR_xen_version,
 			      0x5678);
 	run_to_sync(_metadata, self->vcpu, ~0ull);
+}
+
+TEST_F(xen, hypercall_page_from_vmm_blob)
+{
+	uint8_t *blob = malloc(2 * PAGE_SIZE);
+	struct kvm_xen_hvm_config cfg = {
+		.msr = XEN_HYPERCALL_MSR,
+		.blob_addr_64 = (uintptr_t)blob,
+		.blob_size_64 = 2,
+	};
+
+	ASSERT_NE(NULL, blob);
+	memset(blob, 0x11, PAGE_SIZE);
+	memset(blob + PAGE_SIZE, 0x22, PAGE_SIZE);
+	vcpu_arch_set_entry_point(self->vcpu, guest_blob_pages);
+	vm_ioctl(self->vm, KVM_XEN_HVM_CONFIG, &cfg);
+	run_to_sync(_metadata, self->vcpu, ~0ull);
+	/* The 64-bit guest got the blob's second page. */
+	EXPECT_EQ(0, memcmp(self->region + 2 * PAGE_SIZE, blob + PAGE_SIZE,
+			    PAGE_SIZE));
+	free(blob);
 }
 
 TEST_F(xen, hypercall_page_index_out_of_range)
