@@ -56,6 +56,23 @@ static unsigned int bits_per_word(struct kvm *kvm)
 	return kvm->arch.xen.long_mode ? 64 : 32;
 }
 
+/* evtchn_pending and evtchn_mask in the mapped shared_info @khva. */
+static void shared_info_bitmaps(struct kvm *kvm, void *khva,
+				unsigned long **pending, unsigned long **mask)
+{
+	if (kvm->arch.xen.long_mode) {
+		struct shared_info *si = khva;
+
+		*pending = (unsigned long *)si->evtchn_pending;
+		*mask = (unsigned long *)si->evtchn_mask;
+	} else {
+		struct xen_compat_shared_info *si = khva;
+
+		*pending = (unsigned long *)si->evtchn_pending;
+		*mask = (unsigned long *)si->evtchn_mask;
+	}
+}
+
 /* The vCPU an event targets; caches its index for the next time. */
 static struct kvm_vcpu *target_vcpu(struct kvm *kvm, struct kvm_xen_evtchn *xe)
 {
@@ -163,17 +180,7 @@ int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 		return -EWOULDBLOCK;
 	}
 
-	if (kvm->arch.xen.long_mode) {
-		struct shared_info *si = gpc->khva;
-
-		pending = (unsigned long *)si->evtchn_pending;
-		mask = (unsigned long *)si->evtchn_mask;
-	} else {
-		struct xen_compat_shared_info *si = gpc->khva;
-
-		pending = (unsigned long *)si->evtchn_pending;
-		mask = (unsigned long *)si->evtchn_mask;
-	}
+	shared_info_bitmaps(kvm, gpc->khva, &pending, &mask);
 
 	if (test_and_set_bit(xe->port, pending))
 		ret = 0;
@@ -271,17 +278,7 @@ static int sync_selector_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 		srcu_read_unlock(&kvm->srcu, idx);
 		return gpc->active ? -EWOULDBLOCK : 0;
 	}
-	if (kvm->arch.xen.long_mode) {
-		struct shared_info *si = gpc->khva;
-
-		pending = (unsigned long *)si->evtchn_pending;
-		mask = (unsigned long *)si->evtchn_mask;
-	} else {
-		struct xen_compat_shared_info *si = gpc->khva;
-
-		pending = (unsigned long *)si->evtchn_pending;
-		mask = (unsigned long *)si->evtchn_mask;
-	}
+	shared_info_bitmaps(kvm, gpc->khva, &pending, &mask);
 	raise = test_bit(xe->port, pending) && !test_bit(xe->port, mask);
 	read_unlock_irqrestore(&gpc->lock, flags);
 

@@ -18,21 +18,10 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "kvm_util.h"
-#include "processor.h"
+#include "xen_test.h"
 #include "kselftest_harness.h"
 
-#define REGION_GPA	0xc0000000ULL
-#define REGION_SLOT	10
-#define REGION_PAGES	4
-#define SHINFO_GPA	REGION_GPA
-#define VCPU_INFO_GPA	(REGION_GPA + PAGE_SIZE + 0x40)
 #define VCPU_INFO2_GPA	(REGION_GPA + PAGE_SIZE + 0x100)
-#define HCALL_GPA	(REGION_GPA + 2 * PAGE_SIZE)
-#define DATA_GPA	(REGION_GPA + 3 * PAGE_SIZE)
-
-#define XEN_HYPERCALL_MSR	0x40000000
-#define HCALL_ENTRY_SIZE	32
 #define HYPERVISOR_event_channel_op 32
 #define EVTCHNOP_send		4
 #define EVTCHNSTAT_interdomain	2
@@ -42,7 +31,6 @@
 #define EXTRA_GPA	0xd0000000ULL
 #define EXTRA_SLOT	11
 
-#define PENDING_OFF	0x800
 #define MASK_OFF_64	0xa00
 #define MASK_OFF_32	0x880
 
@@ -71,48 +59,11 @@ static void guest_sync_loop(void)
 		GUEST_SYNC(0);
 }
 
-static void hvm_set(struct kvm_vm *vm, uint16_t type, uint64_t val)
-{
-	struct kvm_xen_hvm_attr a = { .type = type };
-
-	a.u.pad[0] = val;
-	vm_ioctl(vm, KVM_XEN_HVM_SET_ATTR, &a);
-}
-
-static void vcpu_info_at(struct kvm_vcpu *vcpu, uint64_t gpa)
-{
-	struct kvm_xen_vcpu_attr a = {
-		.type = KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO,
-		.u.gpa = gpa,
-	};
-
-	vcpu_ioctl(vcpu, KVM_XEN_VCPU_SET_ATTR, &a);
-}
-
-static void setup(struct kvm_vm **vm, struct kvm_vcpu **vcpu, uint8_t **region,
-		  bool long_mode)
-{
-	struct kvm_xen_hvm_config cfg = {
-		.flags = KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL |
-			 KVM_XEN_HVM_CONFIG_EVTCHN_SEND,
-		.msr = XEN_HYPERCALL_MSR,
-	};
-
-	*vm = vm_create_with_one_vcpu(vcpu, guest_sync_loop);
-	vm_userspace_mem_region_add(*vm, VM_MEM_SRC_ANONYMOUS, REGION_GPA,
-				    REGION_SLOT, REGION_PAGES, 0);
-	virt_map(*vm, REGION_GPA, REGION_GPA, REGION_PAGES);
-	*region = addr_gpa2hva(*vm, REGION_GPA);
-	vm_ioctl(*vm, KVM_XEN_HVM_CONFIG, &cfg);
-	hvm_set(*vm, KVM_XEN_ATTR_TYPE_LONG_MODE, long_mode);
-	hvm_set(*vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, SHINFO_GPA / PAGE_SIZE);
-	vcpu_info_at(*vcpu, VCPU_INFO_GPA);
-}
-
 FIXTURE_SETUP(evtchn)
 {
 	self->long_mode = variant->long_mode;
-	setup(&self->vm, &self->vcpu, &self->region, self->long_mode);
+	self->vm = xen_vm_create_ready(&self->vcpu, guest_sync_loop,
+				       &self->region, self->long_mode);
 }
 
 FIXTURE_TEARDOWN(evtchn)
@@ -166,8 +117,6 @@ static int send(struct kvm_vm *vm, uint32_t port, uint32_t vcpu, uint32_t prio)
 	return __vm_ioctl(vm, KVM_XEN_HVM_EVTCHN_SEND, &e) ? -errno : 0;
 }
 
-#define PRIO KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL
-
 TEST_F(evtchn, send_unmasked)
 {
 	unsigned int port = self->long_mode ? 130 : 66;
@@ -215,7 +164,7 @@ TEST_F(evtchn, send_bad_input)
 	EXPECT_TRUE(pending(limit - 1));
 
 	/* Without shared_info there is nowhere to deliver. */
-	hvm_set(self->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, KVM_XEN_INVALID_GFN);
+	hvm_set_value(self->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, KVM_XEN_INVALID_GFN);
 	EXPECT_EQ(-EINVAL, send(self->vm, 5, 0, PRIO));
 }
 
@@ -354,7 +303,7 @@ TEST_F(evtchn, send_races_shared_info_changes)
 	TH_LOG("%d of 2000 sends found shared_info", delivered);
 
 	/* Whatever the interleaving, the state is sound afterwards. */
-	hvm_set(self->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, SHINFO_GPA / PAGE_SIZE);
+	hvm_set_value(self->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, SHINFO_GPA / PAGE_SIZE);
 	memset(self->region + PENDING_OFF, 0, 0x200);
 	ASSERT_EQ(0, send(self->vm, 600, 0, PRIO));
 	EXPECT_TRUE(pending(600));
@@ -388,7 +337,7 @@ static int set_port(struct kvm_vm *vm, uint32_t flags, uint32_t send_port,
 
 	if (fd >= 0)
 		a.u.evtchn.deliver.eventfd.fd = fd;
-	return __vm_ioctl(vm, KVM_XEN_HVM_SET_ATTR, &a) ? -errno : 0;
+	return hvm_set(vm, &a);
 }
 
 TEST_F(evtchn, pending_port_gets_selector_on_ipi_port)
@@ -516,7 +465,7 @@ TEST(guest_evtchnop_send_after_memslot_change)
 	uint8_t *region;
 	uint32_t *ports;
 
-	setup(&vm, &vcpu, &region, true);
+	vm = xen_vm_create_ready(&vcpu, guest_sync_loop, &region, true);
 	vcpu_arch_set_entry_point(vcpu, guest_send);
 	ASSERT_EQ(0, set_port(vm, 0, 10, EVTCHNSTAT_ipi, 10, -1));
 	ports = (uint32_t *)(region + 3 * PAGE_SIZE);
@@ -543,7 +492,7 @@ TEST(guest_evtchnop_send)
 	uint64_t count;
 	int efd;
 
-	setup(&vm, &vcpu, &region, true);
+	vm = xen_vm_create_ready(&vcpu, guest_sync_loop, &region, true);
 	vcpu_arch_set_entry_point(vcpu, guest_send);
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, efd);
@@ -616,10 +565,10 @@ TEST(global_upcall_vector_in_guest)
 	uint8_t *region;
 	struct ucall uc;
 
-	setup(&vm, &vcpu, &region, true);
+	vm = xen_vm_create_ready(&vcpu, guest_sync_loop, &region, true);
 	vcpu_arch_set_entry_point(vcpu, guest_wait_upcall);
 	vm_install_exception_handler(vm, UPCALL_VECTOR, upcall_handler);
-	hvm_set(vm, KVM_XEN_ATTR_TYPE_UPCALL_VECTOR, UPCALL_VECTOR);
+	hvm_set_value(vm, KVM_XEN_ATTR_TYPE_UPCALL_VECTOR, UPCALL_VECTOR);
 
 	vcpu_run(vcpu);
 	ASSERT_EQ(UCALL_SYNC, get_ucall(vcpu, &uc));

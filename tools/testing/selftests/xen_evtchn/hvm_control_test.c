@@ -11,20 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kvm_util.h"
-#include "processor.h"
+#include "xen_test.h"
 #include "kselftest_harness.h"
 
-#define REGION_GPA	0xc0000000ULL
-#define REGION_SLOT	10
-#define REGION_PAGES	3
-#define SHINFO_GPA	REGION_GPA
-#define VCPU_INFO_GPA	(REGION_GPA + 0x40)
-#define HCALL_GPA	(REGION_GPA + 2 * PAGE_SIZE)
-#define UNMAPPED_GFN	0x1000000ULL
-
-#define XEN_HYPERCALL_MSR	0x40000000
-#define HCALL_ENTRY_SIZE	32
+#define UNMAPPED_GFN	(UNMAPPED_GPA / PAGE_SIZE)
 #define HYPERVISOR_xen_version	17
 #define XENVER_version		0
 #define SOME_HYPERCALL		40	/* not one the kernel handles */
@@ -103,11 +93,7 @@ FIXTURE(xen) {
 
 FIXTURE_SETUP(xen)
 {
-	self->vm = vm_create_with_one_vcpu(&self->vcpu, guest_code);
-	vm_userspace_mem_region_add(self->vm, VM_MEM_SRC_ANONYMOUS,
-				    REGION_GPA, REGION_SLOT, REGION_PAGES, 0);
-	virt_map(self->vm, REGION_GPA, REGION_GPA, REGION_PAGES);
-	self->region = addr_gpa2hva(self->vm, REGION_GPA);
+	self->vm = xen_vm_create(&self->vcpu, guest_code, &self->region);
 }
 
 FIXTURE_TEARDOWN(xen)
@@ -120,26 +106,6 @@ static int hvm_config(struct kvm_vm *vm, uint32_t flags, uint32_t msr)
 	struct kvm_xen_hvm_config c = { .flags = flags, .msr = msr };
 
 	return __vm_ioctl(vm, KVM_XEN_HVM_CONFIG, &c) ? -errno : 0;
-}
-
-static int hvm_set(struct kvm_vm *vm, struct kvm_xen_hvm_attr *a)
-{
-	return __vm_ioctl(vm, KVM_XEN_HVM_SET_ATTR, a) ? -errno : 0;
-}
-
-static int hvm_get(struct kvm_vm *vm, struct kvm_xen_hvm_attr *a)
-{
-	return __vm_ioctl(vm, KVM_XEN_HVM_GET_ATTR, a) ? -errno : 0;
-}
-
-static int vcpu_set(struct kvm_vcpu *vcpu, struct kvm_xen_vcpu_attr *a)
-{
-	return __vcpu_ioctl(vcpu, KVM_XEN_VCPU_SET_ATTR, a) ? -errno : 0;
-}
-
-static int vcpu_get(struct kvm_vcpu *vcpu, struct kvm_xen_vcpu_attr *a)
-{
-	return __vcpu_ioctl(vcpu, KVM_XEN_VCPU_GET_ATTR, a) ? -errno : 0;
 }
 
 TEST_F(xen, config_flags)

@@ -14,26 +14,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "kvm_util.h"
-#include "processor.h"
+#include "xen_test.h"
 #include "kselftest_harness.h"
 
-#define REGION_GPA	0xc0000000ULL
-#define REGION_SLOT	10
-#define REGION_PAGES	4
-#define SHINFO_GPA	REGION_GPA
-#define VCPU_INFO_GPA	(REGION_GPA + PAGE_SIZE + 0x40)
-#define HCALL_GPA	(REGION_GPA + 2 * PAGE_SIZE)
-#define DATA_GPA	(REGION_GPA + 3 * PAGE_SIZE)
-#define UNMAPPED_GPA	0x1000000000ULL
-
-#define XEN_HYPERCALL_MSR	0x40000000
-#define HCALL_ENTRY_SIZE	32
 #define HYPERVISOR_sched_op	29
 #define SCHEDOP_poll		3
-#define PENDING_OFF		0x800
 #define TIMER_PORT		13
-#define PRIO KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL
 #define RUNSTATE_running	0
 #define RUNSTATE_offline	3
 
@@ -56,50 +42,15 @@ static void guest_sync_loop(void)
 		GUEST_SYNC(0);
 }
 
-static void hvm_set(struct kvm_vm *vm, uint16_t type, uint64_t val)
-{
-	struct kvm_xen_hvm_attr a = { .type = type };
-
-	a.u.pad[0] = val;
-	vm_ioctl(vm, KVM_XEN_HVM_SET_ATTR, &a);
-}
-
 FIXTURE_SETUP(xen)
 {
-	struct kvm_xen_hvm_config cfg = {
-		.flags = KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL |
-			 KVM_XEN_HVM_CONFIG_EVTCHN_SEND,
-		.msr = XEN_HYPERCALL_MSR,
-	};
-	struct kvm_xen_vcpu_attr vi = {
-		.type = KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO,
-		.u.gpa = VCPU_INFO_GPA,
-	};
-
-	self->vm = vm_create_with_one_vcpu(&self->vcpu, guest_sync_loop);
-	vm_userspace_mem_region_add(self->vm, VM_MEM_SRC_ANONYMOUS, REGION_GPA,
-				    REGION_SLOT, REGION_PAGES, 0);
-	virt_map(self->vm, REGION_GPA, REGION_GPA, REGION_PAGES);
-	self->region = addr_gpa2hva(self->vm, REGION_GPA);
-	vm_ioctl(self->vm, KVM_XEN_HVM_CONFIG, &cfg);
-	hvm_set(self->vm, KVM_XEN_ATTR_TYPE_LONG_MODE, 1);
-	hvm_set(self->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, SHINFO_GPA / PAGE_SIZE);
-	vcpu_ioctl(self->vcpu, KVM_XEN_VCPU_SET_ATTR, &vi);
+	self->vm = xen_vm_create_ready(&self->vcpu, guest_sync_loop,
+				       &self->region, true);
 }
 
 FIXTURE_TEARDOWN(xen)
 {
 	kvm_vm_free(self->vm);
-}
-
-static int vcpu_set(struct kvm_vcpu *vcpu, struct kvm_xen_vcpu_attr *a)
-{
-	return __vcpu_ioctl(vcpu, KVM_XEN_VCPU_SET_ATTR, a) ? -errno : 0;
-}
-
-static int vcpu_get(struct kvm_vcpu *vcpu, struct kvm_xen_vcpu_attr *a)
-{
-	return __vcpu_ioctl(vcpu, KVM_XEN_VCPU_GET_ATTR, a) ? -errno : 0;
 }
 
 static int set_timer(struct kvm_vcpu *vcpu, uint32_t port, uint32_t prio,
@@ -176,7 +127,7 @@ TEST_F(xen, timer_attribute)
 /* Upstream dropped a timer event that found shared_info deactivated. */
 TEST_F(xen, timer_event_waits_for_shared_info)
 {
-	hvm_set(self->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, KVM_XEN_INVALID_GFN);
+	hvm_set_value(self->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, KVM_XEN_INVALID_GFN);
 	ASSERT_EQ(0, set_timer(self->vcpu, TIMER_PORT, PRIO, 1));
 	/* The vCPU tries to deliver it on its way in, and cannot. */
 	run_once(_metadata, self->vcpu);
@@ -184,7 +135,7 @@ TEST_F(xen, timer_event_waits_for_shared_info)
 	EXPECT_EQ(1, timer_expiry(_metadata, self->vcpu));
 	EXPECT_FALSE(pending(self->region, TIMER_PORT));
 
-	hvm_set(self->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, SHINFO_GPA / PAGE_SIZE);
+	hvm_set_value(self->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, SHINFO_GPA / PAGE_SIZE);
 	run_once(_metadata, self->vcpu);
 	EXPECT_TRUE(pending(self->region, TIMER_PORT));
 	EXPECT_EQ(0, timer_expiry(_metadata, self->vcpu));

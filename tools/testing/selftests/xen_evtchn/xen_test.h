@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers shared by the project's Xen selftests: the guest memory layout,
+ * a VM set up for Xen, and the attribute ioctls returning -errno.
+ */
+#ifndef XEN_TEST_H
+#define XEN_TEST_H
+
+#include <errno.h>
+#include <stdint.h>
+
+#include "kvm_util.h"
+#include "processor.h"
+
+/* Guest memory, identity-mapped: shared_info, vcpu_info, hypercalls, data. */
+#define REGION_GPA	0xc0000000ULL
+#define REGION_SLOT	10
+#define REGION_PAGES	4
+#define SHINFO_GPA	REGION_GPA
+#define VCPU_INFO_GPA	(REGION_GPA + PAGE_SIZE + 0x40)
+#define HCALL_GPA	(REGION_GPA + 2 * PAGE_SIZE)
+#define DATA_GPA	(REGION_GPA + 3 * PAGE_SIZE)
+#define UNMAPPED_GPA	0x1000000000ULL
+
+#define XEN_HYPERCALL_MSR	0x40000000
+#define HCALL_ENTRY_SIZE	32
+#define PENDING_OFF		0x800
+#define PRIO			KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL
+
+static inline int hvm_set(struct kvm_vm *vm, struct kvm_xen_hvm_attr *a)
+{
+	return __vm_ioctl(vm, KVM_XEN_HVM_SET_ATTR, a) ? -errno : 0;
+}
+
+static inline int hvm_get(struct kvm_vm *vm, struct kvm_xen_hvm_attr *a)
+{
+	return __vm_ioctl(vm, KVM_XEN_HVM_GET_ATTR, a) ? -errno : 0;
+}
+
+static inline int vcpu_set(struct kvm_vcpu *vcpu, struct kvm_xen_vcpu_attr *a)
+{
+	return __vcpu_ioctl(vcpu, KVM_XEN_VCPU_SET_ATTR, a) ? -errno : 0;
+}
+
+static inline int vcpu_get(struct kvm_vcpu *vcpu, struct kvm_xen_vcpu_attr *a)
+{
+	return __vcpu_ioctl(vcpu, KVM_XEN_VCPU_GET_ATTR, a) ? -errno : 0;
+}
+
+/* Set an HVM attribute whose value is the union's first field. */
+static inline void hvm_set_value(struct kvm_vm *vm, uint16_t type, uint64_t val)
+{
+	struct kvm_xen_hvm_attr a = { .type = type };
+
+	a.u.pad[0] = val;
+	vm_ioctl(vm, KVM_XEN_HVM_SET_ATTR, &a);
+}
+
+static inline void vcpu_info_at(struct kvm_vcpu *vcpu, uint64_t gpa)
+{
+	struct kvm_xen_vcpu_attr a = {
+		.type = KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO,
+		.u.gpa = gpa,
+	};
+
+	vcpu_ioctl(vcpu, KVM_XEN_VCPU_SET_ATTR, &a);
+}
+
+/* A VM with the guest memory above, mapped at @region in the test. */
+static inline struct kvm_vm *xen_vm_create(struct kvm_vcpu **vcpu,
+					   void *guest_code, uint8_t **region)
+{
+	struct kvm_vm *vm = vm_create_with_one_vcpu(vcpu, guest_code);
+
+	vm_userspace_mem_region_add(vm, VM_MEM_SRC_ANONYMOUS, REGION_GPA,
+				    REGION_SLOT, REGION_PAGES, 0);
+	virt_map(vm, REGION_GPA, REGION_GPA, REGION_PAGES);
+	*region = addr_gpa2hva(vm, REGION_GPA);
+	return vm;
+}
+
+/*
+ * ...and set up for Xen: hypercall interception and EVTCHN_SEND, the ABI
+ * (@long_mode), shared_info and the vCPU's vcpu_info.
+ */
+static inline struct kvm_vm *xen_vm_create_ready(struct kvm_vcpu **vcpu,
+						 void *guest_code,
+						 uint8_t **region,
+						 bool long_mode)
+{
+	struct kvm_vm *vm = xen_vm_create(vcpu, guest_code, region);
+	struct kvm_xen_hvm_config cfg = {
+		.flags = KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL |
+			 KVM_XEN_HVM_CONFIG_EVTCHN_SEND,
+		.msr = XEN_HYPERCALL_MSR,
+	};
+
+	vm_ioctl(vm, KVM_XEN_HVM_CONFIG, &cfg);
+	hvm_set_value(vm, KVM_XEN_ATTR_TYPE_LONG_MODE, long_mode);
+	hvm_set_value(vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, SHINFO_GPA / PAGE_SIZE);
+	vcpu_info_at(*vcpu, VCPU_INFO_GPA);
+	return vm;
+}
+
+#endif /* XEN_TEST_H */
