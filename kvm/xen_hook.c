@@ -140,7 +140,7 @@ static const struct kvm_xen_accel_ops *bind(struct kvm *kvm)
 	if (IS_ERR_OR_NULL(data) ||
 	    xa_err(xa_store(&bound_vms, (unsigned long)kvm, data, GFP_KERNEL))) {
 		if (!IS_ERR_OR_NULL(data))
-			ops->destroy_vm(kvm);
+			ops->destroy_vm(kvm, data);
 		module_put(ops->owner);
 		ops = NULL;
 	}
@@ -160,8 +160,7 @@ void kvm_xen_destroy_vm(struct kvm *kvm)
 	const struct kvm_xen_accel_ops *ops = accel_of(kvm);
 
 	if (ops) {
-		ops->destroy_vm(kvm);
-		xa_erase(&bound_vms, (unsigned long)kvm);
+		ops->destroy_vm(kvm, xa_erase(&bound_vms, (unsigned long)kvm));
 		module_put(ops->owner);
 	}
 	kvm_gpc_deactivate(&kvm->arch.xen.shinfo_cache);

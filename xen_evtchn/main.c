@@ -29,9 +29,9 @@ static void *xen_evtchn_bind_vm(struct kvm *kvm)
 	return xvm;
 }
 
-static void xen_evtchn_destroy_vm(struct kvm *kvm)
+static void xen_evtchn_destroy_vm(struct kvm *kvm, void *data)
 {
-	struct xen_evtchn_vm *xvm = kvm_xen_accel_vm_data(kvm);
+	struct xen_evtchn_vm *xvm = data;
 
 	xen_evtchn_release_config(kvm);
 	xen_evtchn_ports_destroy(xvm);

@@ -31,7 +31,8 @@
  * @bind_vm: a VM's first Xen ioctl; returns the accelerator's per-VM data
  *	(kvm_xen_accel_vm_data() returns it) or an ERR_PTR.  Process context,
  *	kvm->arch.xen.xen_lock not held.
- * @destroy_vm: the VM is going; free the per-VM data.  Its vCPUs are gone.
+ * @destroy_vm: the VM is going (or its binding failed); free @data, what
+ *	bind_vm() returned.  Its vCPUs are gone.
  * @hvm_config: KVM_XEN_HVM_CONFIG
  * @hvm_set_attr: KVM_XEN_HVM_SET_ATTR
  * @hvm_get_attr: KVM_XEN_HVM_GET_ATTR
@@ -59,7 +60,7 @@
 struct kvm_xen_accel_ops {
 	struct module *owner;
 	void *(*bind_vm)(struct kvm *kvm);
-	void (*destroy_vm)(struct kvm *kvm);
+	void (*destroy_vm)(struct kvm *kvm, void *data);
 	int (*hvm_config)(struct kvm *kvm, struct kvm_xen_hvm_config *xhc);
 	int (*hvm_set_attr)(struct kvm *kvm, struct kvm_xen_hvm_attr *data);
 	int (*hvm_get_attr)(struct kvm *kvm, struct kvm_xen_hvm_attr *data);
