@@ -26,8 +26,10 @@
  * accelerator's per-VM data.  Lookups take neither lock (RCU).
  *
  * Context: the ioctl forwards run in process context; set_evtchn_fast in
- * atomic context (irqfd wakeup); the timer trampolines in hard-IRQ (Xen
- * timer) and softirq (poll timeout) context; the rest in vCPU context.
+ * atomic context (irqfd wakeup); the timer trampolines in softirq context
+ * (the Xen timer is a soft hrtimer, so that its delivery may take the pfn
+ * caches' rwlocks also on PREEMPT_RT, where those sleep); the rest in vCPU
+ * context.
  */
 
 #include <linux/kmod.h>
@@ -196,7 +198,7 @@ void kvm_xen_init_vcpu(struct kvm_vcpu *vcpu)
 	kvm_gpc_init(&vx->vcpu_time_info_cache, vcpu->kvm);
 	kvm_gpc_init(&vx->runstate_cache, vcpu->kvm);
 	kvm_gpc_init(&vx->runstate2_cache, vcpu->kvm);
-	hrtimer_init(&vx->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
+	hrtimer_init(&vx->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
 	vx->timer.function = xen_timer_trampoline;
 	timer_setup(&vx->poll_timer, poll_timer_trampoline, 0);
 }

@@ -25,9 +25,11 @@
  * by its vCPU).  Locking: the pfn caches' rwlocks, read side, inside
  * kvm->srcu; never xen_lock.
  *
- * Context: xen_evtchn_set_fast() runs in any context, including hard-IRQ
- * (irqfd wakeup, timers) and returns -EWOULDBLOCK when shared_info is not
- * mapped; xen_evtchn_set() is its process-context fallback that maps it;
+ * Context: xen_evtchn_set_fast() runs in atomic context (an irqfd's wakeup
+ * under the eventfd's wait-queue lock, the timer's softirq) and returns
+ * -EWOULDBLOCK when shared_info is not mapped; it is never called in
+ * hard-IRQ context, where the pfn caches' rwlocks would sleep on
+ * PREEMPT_RT; xen_evtchn_set() is its process-context fallback that maps it;
  * inject_pending_events and has_interrupt run in vCPU context.
  */
 

@@ -16,7 +16,8 @@
  * Owns timer_virq, timer_expires and timer_pending of vcpu->arch.xen, and
  * struct xen_evtchn_vm's timer_deferred bitmap.
  *
- * Context: the hrtimer callback in hard-IRQ context (it does not sleep);
+ * Context: the hrtimer callback in softirq context (a soft hrtimer, so
+ * that delivery's rwlocks are allowed on PREEMPT_RT; it does not sleep);
  * everything else in vCPU or process context, with the vCPU not running
  * (its ioctls, its hypercalls, its way into the guest).
  */
@@ -49,7 +50,7 @@ static struct kvm_xen_evtchn timer_event(struct kvm_vcpu *vcpu)
  * xen_evtchn_timer_expired() - the vCPU's Xen timer fired
  * @vcpu: the vCPU
  *
- * Context: hard-IRQ context (or the vCPU, for a deadline already past).
+ * Context: softirq context (or the vCPU, for a deadline already past).
  * Return: HRTIMER_NORESTART.
  */
 enum hrtimer_restart xen_evtchn_timer_expired(struct kvm_vcpu *vcpu)
@@ -152,7 +153,7 @@ static void start_timer(struct kvm_vcpu *vcpu, u64 deadline, bool fix_bogus)
 		xen_evtchn_timer_expired(vcpu);
 	else
 		hrtimer_start(&vcpu->arch.xen.timer, ktime_add_ns(mono, delta),
-			      HRTIMER_MODE_ABS_HARD);
+			      HRTIMER_MODE_ABS);
 }
 
 /**
@@ -216,7 +217,7 @@ void xen_evtchn_get_timer_attr(struct kvm_vcpu *vcpu,
 	/* Still to come: arm it again (the snapshot is taken). */
 	if (armed)
 		hrtimer_start_expires(&vcpu->arch.xen.timer,
-				      HRTIMER_MODE_ABS_HARD);
+				      HRTIMER_MODE_ABS);
 }
 
 /**

@@ -53,7 +53,7 @@
  * @update_runstate: the vCPU enters runstate @state
  * @update_tsc_info: the vCPU's TSC frequency changed
  * @timer_expired: the vCPU's Xen timer (vcpu->arch.xen.timer) fired;
- *	hard-IRQ context
+ *	softirq context
  * @poll_timeout: the vCPU's SCHEDOP_poll timeout (poll_timer) fired;
  *	softirq context
  */
