@@ -26,10 +26,12 @@
  * kvm->srcu; never xen_lock.
  *
  * Context: xen_evtchn_set_fast() runs in atomic context (an irqfd's wakeup
- * under the eventfd's wait-queue lock, the timer's softirq) and returns
- * -EWOULDBLOCK when shared_info is not mapped; it is never called in
- * hard-IRQ context, where the pfn caches' rwlocks would sleep on
- * PREEMPT_RT; xen_evtchn_set() is its process-context fallback that maps it;
+ * under the eventfd's wait-queue lock, which is hard-IRQ context when a
+ * device's interrupt handler signals the eventfd; the timer's softirq) and
+ * returns -EWOULDBLOCK when shared_info is not mapped.  On PREEMPT_RT,
+ * where the pfn caches' rwlocks sleep, interrupt handlers are threaded and
+ * the timer is a soft hrtimer, so it never runs in hard-IRQ context there.
+ * xen_evtchn_set() is its process-context fallback that maps shared_info;
  * inject_pending_events and has_interrupt run in vCPU context.
  */
 
