@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
-# `make run`: load the rebuilt KVM and xen_evtchn.ko, and show them.
+# `make run`: load our irqbypass.ko, the rebuilt KVM and xen_evtchn.ko, and
+# show them.
 . /lib/vmtest.sh
 
-kvm_up rebuilt
+kvm_up rebuilt ours
 load ours xen_evtchn
 echo "--- lsmod"
 lsmod
