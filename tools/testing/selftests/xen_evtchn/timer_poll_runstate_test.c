@@ -5,8 +5,9 @@
  * timer event that finds no shared_info is kept until shared_info is back,
  * a timer set up on an already pending port gets its selector bit (seed
  * 003); SCHEDOP_poll's bad arguments and its return on a pending port or
- * its timeout; the runstate attributes' checks and the area across a page
- * boundary with the update flag.
+ * its timeout; the single-shot timer vcpu_ops and their bad arguments; the
+ * runstate attributes' checks and the area across a page boundary with the
+ * update flag.
  */
 
 #include <errno.h>
@@ -18,7 +19,10 @@
 #include "kselftest_harness.h"
 
 #define HYPERVISOR_sched_op	29
+#define HYPERVISOR_vcpu_op	24
 #define SCHEDOP_poll		3
+#define VCPUOP_set_singleshot_timer	8
+#define VCPUOP_stop_singleshot_timer	9
 #define TIMER_PORT		13
 #define RUNSTATE_running	0
 #define RUNSTATE_offline	3
@@ -174,8 +178,9 @@ static void guest_poll(void)
 	}
 }
 
-static int64_t poll_once(struct __test_metadata *_metadata,
-			 struct kvm_vcpu *vcpu)
+/* One round of the guest's loop: the hypercall's result. */
+static int64_t hypercall_once(struct __test_metadata *_metadata,
+			      struct kvm_vcpu *vcpu)
 {
 	struct ucall uc;
 
@@ -198,12 +203,12 @@ TEST_F(xen, schedop_poll)
 	/* Bad arguments. */
 	sp->ports = DATA_GPA + 0x100;
 	sp->nr_ports = 129;
-	EXPECT_EQ(-EINVAL, poll_once(_metadata, self->vcpu));
+	EXPECT_EQ(-EINVAL, hypercall_once(_metadata, self->vcpu));
 	sp->nr_ports = 1;
 	ports[0] = 4096;
-	EXPECT_EQ(-EINVAL, poll_once(_metadata, self->vcpu));
+	EXPECT_EQ(-EINVAL, hypercall_once(_metadata, self->vcpu));
 	sp->ports = UNMAPPED_GPA;
-	EXPECT_EQ(-EFAULT, poll_once(_metadata, self->vcpu));
+	EXPECT_EQ(-EFAULT, hypercall_once(_metadata, self->vcpu));
 
 	/* A port already pending: at once. */
 	sp->ports = DATA_GPA + 0x100;
@@ -211,16 +216,76 @@ TEST_F(xen, schedop_poll)
 	ports[1] = 9;
 	sp->nr_ports = 2;
 	self->region[PENDING_OFF + 1] = 1u << (9 - 8);
-	EXPECT_EQ(0, poll_once(_metadata, self->vcpu));
+	EXPECT_EQ(0, hypercall_once(_metadata, self->vcpu));
 
 	/* Nothing pending: back after the timeout (50 ms). */
 	self->region[PENDING_OFF + 1] = 0;
 	sp->timeout = 50 * 1000 * 1000;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	EXPECT_EQ(0, poll_once(_metadata, self->vcpu));
+	EXPECT_EQ(0, hypercall_once(_metadata, self->vcpu));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ns = (t1.tv_sec - t0.tv_sec) * 1000000000ll + t1.tv_nsec - t0.tv_nsec;
 	EXPECT_LE(40 * 1000 * 1000, ns);
+}
+
+/*
+ * The guest's single-shot timer vcpu_ops, with the host's arguments at
+ * DATA_GPA: { cmd, vcpu_id, argument address }, each result synced.
+ */
+static void guest_vcpu_op(void)
+{
+	uint64_t *req = (void *)DATA_GPA;
+	unsigned long entry = HCALL_GPA + HYPERVISOR_vcpu_op * HCALL_ENTRY_SIZE;
+	unsigned long ret;
+
+	wrmsr(XEN_HYPERCALL_MSR, HCALL_GPA);
+	for (;;) {
+		unsigned long cmd, id, arg;
+
+		GUEST_SYNC(0);	/* the host sets up the arguments */
+		cmd = READ_ONCE(req[0]);
+		id = READ_ONCE(req[1]);
+		arg = READ_ONCE(req[2]);
+		asm volatile("call *%[entry]"
+			     : "=a"(ret), "+D"(cmd), "+S"(id), "+d"(arg)
+			     : [entry] "r"(entry)
+			     : "memory", "cc");
+		GUEST_SYNC(ret);
+	}
+}
+
+TEST_F(xen, singleshot_timer_vcpu_op)
+{
+	uint64_t *req = (void *)(self->region + 3 * PAGE_SIZE);
+	uint64_t *oneshot = (void *)(self->region + 3 * PAGE_SIZE + 0x100);
+	uint64_t later = kvmclock_now(self->vm) + 100ull * 1000 * 1000 * 1000;
+
+	vcpu_arch_set_entry_point(self->vcpu, guest_vcpu_op);
+	ASSERT_EQ(0, set_timer(self->vcpu, TIMER_PORT, PRIO, 0));
+	run_once(_metadata, self->vcpu);
+
+	/* Another vCPU's id, an unreadable argument. */
+	req[0] = VCPUOP_set_singleshot_timer;
+	req[1] = 1;
+	req[2] = DATA_GPA + 0x100;
+	EXPECT_EQ(-EINVAL, hypercall_once(_metadata, self->vcpu));
+	req[1] = 0;
+	req[2] = UNMAPPED_GPA;
+	EXPECT_EQ(-EFAULT, hypercall_once(_metadata, self->vcpu));
+	EXPECT_EQ(0, timer_expiry(_metadata, self->vcpu));
+
+	/* Armed by the guest, seen by the VMM; then stopped. */
+	oneshot[0] = later;
+	oneshot[1] = 0;
+	req[2] = DATA_GPA + 0x100;
+	EXPECT_EQ(0, hypercall_once(_metadata, self->vcpu));
+	EXPECT_EQ(later, timer_expiry(_metadata, self->vcpu));
+	req[0] = VCPUOP_stop_singleshot_timer;
+	req[1] = 1;
+	EXPECT_EQ(-EINVAL, hypercall_once(_metadata, self->vcpu));
+	req[1] = 0;
+	EXPECT_EQ(0, hypercall_once(_metadata, self->vcpu));
+	EXPECT_EQ(0, timer_expiry(_metadata, self->vcpu));
 }
 
 static int runstate(struct kvm_vcpu *vcpu, uint16_t type, uint64_t state,
