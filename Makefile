@@ -9,6 +9,7 @@
 #   make lint     checkpatch --strict, and a W=1 + sparse build
 #   make check    deps, lint, build, and every test in the VM
 #   make run      boot the VM and show our modules next to KVM
+#   make guest-boots  boot the real Xen guest BOOTS times on each KVM
 #   make clean
 
 # The Debian kernel the VM boots, and whose source and headers are used.
@@ -27,7 +28,7 @@ SRC_TAR := /usr/src/linux-source-6.12.tar.xz
 SRC_STAMP := $(SRC)/.extracted-$(KREL)
 TEST_MOD_DIR := $(CURDIR)/tools/testing/vm/modules
 
-export KREL VM_KDIR BUILD SRC TEST_MOD_DIR KVM_SYMVERS
+export KREL VM_KDIR BUILD SRC TEST_MOD_DIR KVM_SYMVERS QEMU_ROOT
 
 all: modules
 
@@ -61,6 +62,18 @@ selftests: $(SRC_STAMP)
 unit: $(SRC_STAMP)
 	$(MAKE) -s -C tools/testing/unit SRC=$(SRC) OUT=$(BUILD)/unit
 
+# QEMU >= 8 (bookworm-backports), extracted, not installed: the VMM that
+# runs the real Xen guest inside the test VM.
+QEMU_ROOT := $(BUILD)/qemu/root
+
+qemu:
+	@tools/build/qemu.sh $(BUILD)/qemu
+
+# The real Xen guest: Debian's kernel, a busybox initramfs, firmware.
+xen-guest: qemu need-krel
+	@tools/testing/xen_guest/mkguest.sh -k $(KREL) -q $(QEMU_ROOT) \
+		-o $(BUILD)/xen_guest
+
 # Test-only modules for the VM (tools/testing/vm/modules); never installed.
 test-modules: need-krel
 	$(MAKE) -C $(VM_KDIR) M=$(TEST_MOD_DIR) modules
@@ -76,6 +89,18 @@ check:
 check-installed: $(SRC_STAMP)
 	@tools/testing/check.sh
 
+# The real guest's boot, BOOTS rounds on the stock KVM and on ours in a
+# 1-vCPU test VM; TIMER_CHECK=1 keeps the guest's PIT check.
+BOOTS ?= 20
+TIMER_CHECK ?= 0
+
+guest-boots:
+	@tools/build/deps.sh
+	@$(MAKE) --no-print-directory guest-boots-installed
+
+guest-boots-installed: $(SRC_STAMP)
+	@tools/testing/xen_guest/guest-boots.sh $(BOOTS) $(TIMER_CHECK)
+
 run:
 	@tools/build/deps.sh
 	@$(MAKE) --no-print-directory run-installed
@@ -89,4 +114,5 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all modules deps need-krel source kvm selftests unit test-modules \
-	lint check check-installed run run-installed clean
+	qemu xen-guest lint check check-installed guest-boots \
+	guest-boots-installed run run-installed clean

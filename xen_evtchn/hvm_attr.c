@@ -99,20 +99,28 @@ out:
  * xen_evtchn_set_long_mode() - the guest's mode, 64-bit or 32-bit
  * @kvm: the VM
  * @long_mode: true for the 64-bit ABI
+ * @always: rewrite the wallclock even when the mode stays the same
  *
- * Rewrites the wallclock, whose place in shared_info depends on the mode.
+ * Where the wallclock lives in shared_info depends on the mode, so a new
+ * mode rewrites it, which bumps its version and updates every vCPU's
+ * master clock.  The VMM's LONG_MODE attribute rewrites it in any case,
+ * as upstream's KVM does; the guest's hypercall MSR write only when the
+ * mode changes, so that a guest that writes the MSR again sees nothing
+ * move (and gets no #GP if shared_info cannot be mapped right now).
  *
  * Context: process context; takes xen_lock.
  * Return: 0, or the error of mapping shared_info.
  */
-int xen_evtchn_set_long_mode(struct kvm *kvm, bool long_mode)
+int xen_evtchn_set_long_mode(struct kvm *kvm, bool long_mode, bool always)
 {
 	int ret = 0;
 
 	mutex_lock(&kvm->arch.xen.xen_lock);
-	kvm->arch.xen.long_mode = long_mode;
-	if (kvm->arch.xen.shinfo_cache.active)
-		ret = write_wallclock(kvm);
+	if (always || kvm->arch.xen.long_mode != long_mode) {
+		kvm->arch.xen.long_mode = long_mode;
+		if (kvm->arch.xen.shinfo_cache.active)
+			ret = write_wallclock(kvm);
+	}
 	mutex_unlock(&kvm->arch.xen.xen_lock);
 	return ret;
 }
@@ -167,7 +175,8 @@ int xen_evtchn_hvm_set_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
 {
 	switch (data->type) {
 	case KVM_XEN_ATTR_TYPE_LONG_MODE:
-		return xen_evtchn_set_long_mode(kvm, !!data->u.long_mode);
+		return xen_evtchn_set_long_mode(kvm, !!data->u.long_mode,
+						true);
 	case KVM_XEN_ATTR_TYPE_SHARED_INFO:
 	case KVM_XEN_ATTR_TYPE_SHARED_INFO_HVA:
 		return set_shared_info(kvm, data);

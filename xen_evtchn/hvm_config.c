@@ -119,7 +119,8 @@ static int write_blob_page(struct kvm_vcpu *vcpu, gpa_t gpa, u32 index,
  * @data: the page's guest physical address, with the page index in the
  *	low bits
  *
- * The guest's mode at this point is its mode from now on.  With hypercall
+ * The guest's mode at this point is its mode from now on (a change of mode
+ * moves the wallclock, see xen_evtchn_set_long_mode()).  With hypercall
  * interception, KVM writes its own page (index 0 only); otherwise it copies
  * the page of the VMM's 64-bit or 32-bit blob.
  *
@@ -133,7 +134,7 @@ int xen_evtchn_write_hypercall_page(struct kvm_vcpu *vcpu, u64 data)
 	u32 index = data & ~PAGE_MASK;
 	gpa_t gpa = data & PAGE_MASK;
 
-	if (xen_evtchn_set_long_mode(kvm, long_mode))
+	if (xen_evtchn_set_long_mode(kvm, long_mode, false))
 		return 1;
 
 	if (kvm->arch.xen_hvm_config.flags & KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL)

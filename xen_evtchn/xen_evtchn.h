@@ -130,7 +130,7 @@ int xen_evtchn_hypercall(struct kvm_vcpu *vcpu);
 /* hvm_attr.c */
 int xen_evtchn_hvm_set_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data);
 int xen_evtchn_hvm_get_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data);
-int xen_evtchn_set_long_mode(struct kvm *kvm, bool long_mode);
+int xen_evtchn_set_long_mode(struct kvm *kvm, bool long_mode, bool always);
 
 /* vcpu_attr.c */
 int xen_evtchn_vcpu_set_attr(struct kvm_vcpu *vcpu,

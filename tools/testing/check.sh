@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Everything `make check` runs, after `make deps`: lint, the builds, the
-# tests in the VM, and the VM runner's own tests.  Each step prints TAP
+# tests in the VM (among them a real Xen guest under QEMU), and the VM
+# runner's own tests.  Each step prints TAP
 # result lines ("ok - ..." / "not ok - ...", details as "# " lines); the
 # last line counts them: "N passed, N failed".  Exits non-zero when any
-# failed.  Needs KREL, VM_KDIR, BUILD, SRC, TEST_MOD_DIR (exported by
-# the Makefile).
+# failed.  Needs KREL, VM_KDIR, BUILD, SRC, TEST_MOD_DIR, QEMU_ROOT
+# (exported by the Makefile).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -41,6 +42,7 @@ build "irqbypass.ko, xen_evtchn.ko" make -s --no-print-directory modules KDIR="$
 build "rebuilt kvm.ko, kvm-amd.ko, kvm-intel.ko" make -s --no-print-directory kvm || built=0
 build "selftests" make -s --no-print-directory selftests || built=0
 build "test-only VM modules" make -s --no-print-directory test-modules || built=0
+build "QEMU >= 8 and the Xen guest" make -s --no-print-directory xen-guest || built=0
 
 # Userspace unit tests of the module's delivery and port table (ASan,
 # UBSan): each TAP line is a result; a sanitizer report fails the step.
@@ -67,6 +69,9 @@ if [ $built = 1 ]; then
 		$(for m in irqbypass/*.ko xen_evtchn/*.ko; do echo "-m ours:$m"; done) \
 		-m test:"$TEST_MOD_DIR/test_irq_posting.ko" \
 		-m rebuilt:"$kvm/kvm.ko" -m rebuilt:"$kvm/kvm-amd.ko" \
+		-b "$QEMU_ROOT/usr/bin/qemu-system-x86_64" \
+		-b tools/testing/xen_guest/xen-guest \
+		-d "$BUILD/xen_guest:/xen_guest" \
 		-b "$st/kvm/x86_64/xen_vmcall_test" \
 		-b "$st/kvm/x86_64/xen_shinfo_test" \
 		$(for b in "$st"/xen_evtchn/* "$st"/irqbypass/*; do echo "-b $b"; done) \

@@ -7,25 +7,28 @@
 # the test scripts to run.
 #
 # usage: mkinitramfs.sh -k KREL -o OUT.cpio.gz [-m DIR:MODULE.ko]...
-#                       [-b PROGRAM]... [-t TEST.sh]...
+#                       [-b PROGRAM]... [-d DIR:PATH]... [-t TEST.sh]...
 #   -k  kernel release the VM boots (its stock modules come from
 #       /lib/modules/KREL)
 #   -m  put MODULE.ko at /modules/DIR/ in the VM (for example ours:...,
 #       rebuilt:...)
 #   -b  put PROGRAM in /tests/bin, with the libraries ldd names for it
+#   -d  copy the directory DIR to PATH in the VM (for example a guest's
+#       kernel, initramfs and firmware)
 #   -t  run TEST.sh in the VM; /init runs them in the order of their
 #       names, which start with two digits
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 krel= out=
-mods=() bins=() tests=()
-while getopts k:o:m:b:t: opt; do
+mods=() bins=() dirs=() tests=()
+while getopts k:o:m:b:d:t: opt; do
 	case $opt in
 	k) krel=$OPTARG ;;
 	o) out=$OPTARG ;;
 	m) mods+=("$OPTARG") ;;
 	b) bins+=("$OPTARG") ;;
+	d) dirs+=("$OPTARG") ;;
 	t) tests+=("$OPTARG") ;;
 	*) exit 2 ;;
 	esac
@@ -62,10 +65,12 @@ for spec in "${mods[@]}"; do
 	cp "$ko" "$stage/modules/$dir/"
 done
 
-# Programs and the shared libraries they load, at the paths ldd reports.
+# Programs and the shared libraries they load, at the paths ldd reports
+# (none for a script).
 for prog in "${bins[@]}"; do
 	cp "$prog" "$stage/tests/bin/"
-	ldd "$prog" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
+	ldd "$prog" >/dev/null 2>&1 || continue
+	ldd "$prog" | grep -oE '/[^ ]+' | while read -r lib; do
 		mkdir -p "$stage$(dirname "$lib")"
 		cp -L "$lib" "$stage$lib"
 	done
@@ -77,6 +82,11 @@ if [ ${#bins[@]} -gt 0 ]; then
 	mkdir -p "$stage/lib/x86_64-linux-gnu"
 	cp "$lib" "$stage/lib/x86_64-linux-gnu/libgcc_s.so.1"
 fi
+
+for spec in "${dirs[@]}"; do
+	mkdir -p "$stage/${spec#*:}"
+	cp -rL "${spec%%:*}/." "$stage/${spec#*:}/"
+done
 
 for t in "${tests[@]}"; do
 	cp "$t" "$stage/tests/"

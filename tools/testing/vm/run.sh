@@ -4,22 +4,23 @@
 # Boot the test VM and judge the run.
 #
 # usage: run.sh -k KREL -i INITRAMFS -o OUTDIR [-n NAME] [-T VM_SECONDS]
-#               [-t TEST_SECONDS]
+#               [-t TEST_SECONDS] [-c CPUS] [-a KERNEL_ARGS]
 #
 # Boots /boot/vmlinuz-KREL under QEMU's TCG with an emulated AMD CPU that
-# has SVM (so KVM runs inside it), two vCPUs, a q35 machine with an
-# emulated AMD IOMMU (so that vfio-pci can take a device, and interrupt
-# posting is on offer) and QEMU's "edu" PCI device (a device with MSI to
-# give to vfio-pci).  The kernel log
-# goes to OUTDIR/console.log, the tests' TAP to OUTDIR/tap.log.  Prints the
-# tests' TAP lines, then one more result: whether the kernel log is free of
+# has SVM (so KVM runs inside it), CPUS vCPUs (default two), a q35 machine
+# with an emulated AMD IOMMU (so that vfio-pci can take a device, and
+# interrupt posting is on offer) and QEMU's "edu" PCI device (a device with
+# MSI to give to vfio-pci), with KERNEL_ARGS added to the kernel command
+# line (for the tests to read).  The kernel log goes to
+# OUTDIR/console.log, the tests' TAP to OUTDIR/tap.log.  Prints the tests'
+# TAP lines, then one more result: whether the kernel log is free of
 # splats.  Exits non-zero when a test failed or was skipped, when the VM did
 # not finish all tests in VM_SECONDS (default 600), or when the kernel log
 # shows a WARN, BUG, Oops, KASAN, UBSAN or lockdep report.
 set -uo pipefail
 
-krel= initrd= out= name=vm vm_timeout=600 test_timeout=300
-while getopts k:i:o:n:T:t: opt; do
+krel= initrd= out= name=vm vm_timeout=600 test_timeout=300 cpus=2 args=
+while getopts k:i:o:n:T:t:c:a: opt; do
 	case $opt in
 	k) krel=$OPTARG ;;
 	i) initrd=$OPTARG ;;
@@ -27,6 +28,8 @@ while getopts k:i:o:n:T:t: opt; do
 	n) name=$OPTARG ;;
 	T) vm_timeout=$OPTARG ;;
 	t) test_timeout=$OPTARG ;;
+	c) cpus=$OPTARG ;;
+	a) args=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -38,11 +41,11 @@ mkdir -p "$out"
 : >"$out/tap.log"
 
 timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
-	-accel tcg,thread=single -cpu max -smp 2 -m 2048 -machine q35 \
+	-accel tcg,thread=single -cpu max -smp "$cpus" -m 2048 -machine q35 \
 	-nodefaults -display none -no-reboot \
 	-device amd-iommu,intremap=on -device edu \
 	-kernel "/boot/vmlinuz-$krel" -initrd "$initrd" \
-	-append "console=ttyS0 loglevel=7 panic=-1 vmtest.timeout=$test_timeout" \
+	-append "console=ttyS0 loglevel=7 panic=-1 vmtest.timeout=$test_timeout $args" \
 	-serial "file:$out/console.log" -serial "file:$out/tap.log" \
 	>"$out/qemu.log" 2>&1
 qemu_rc=$?

@@ -3,7 +3,8 @@
  * The Xen HVM control plane of xen_evtchn.ko, behind the KVM hook:
  * KVM_XEN_HVM_CONFIG, the HVM and vCPU attributes with their bad input,
  * the wallclock in shared_info (64-bit and 32-bit layouts), the hypercall
- * page, hypercalls handled in the kernel and hypercalls exiting to the VMM.
+ * page (and its MSR written again in the same mode), hypercalls handled in
+ * the kernel and hypercalls exiting to the VMM.
  */
 
 #include <errno.h>
@@ -73,6 +74,17 @@ static void guest_bad_page_index(void)
 {
 	GUEST_ASSERT_EQ(wrmsr_safe(XEN_HYPERCALL_MSR, HCALL_GPA | 1),
 			GP_VECTOR);
+	GUEST_DONE();
+}
+
+/*
+ * The hypercall MSR written again in the mode the VMM already set: the
+ * wallclock stays where it is, so shared_info need not be mapped.
+ */
+static void guest_msr_same_mode(void)
+{
+	GUEST_ASSERT_EQ(wrmsr_safe(XEN_HYPERCALL_MSR, HCALL_GPA), 0);
+	GUEST_ASSERT_EQ(wrmsr_safe(XEN_HYPERCALL_MSR, HCALL_GPA), 0);
 	GUEST_DONE();
 }
 
@@ -420,6 +432,27 @@ TEST_F(xen, hypercall_page_index_out_of_range)
 	vcpu_arch_set_entry_point(self->vcpu, guest_bad_page_index);
 	ASSERT_EQ(0, hvm_config(self->vm, KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL,
 				XEN_HYPERCALL_MSR));
+	run_to_sync(_metadata, self->vcpu, ~0ull);
+}
+
+/*
+ * shared_info in a memslot of its own that goes away: the cache stays
+ * active but cannot be mapped.  A hypercall MSR write that does not change
+ * the guest's mode must not need it (upstream's KVM behaves so).
+ */
+TEST_F(xen, hypercall_msr_same_mode_needs_no_shared_info)
+{
+	const uint64_t gpa = 0xd0000000ULL;
+	const uint32_t slot = REGION_SLOT + 1;
+
+	vm_userspace_mem_region_add(self->vm, VM_MEM_SRC_ANONYMOUS, gpa, slot,
+				    1, 0);
+	vcpu_arch_set_entry_point(self->vcpu, guest_msr_same_mode);
+	ASSERT_EQ(0, hvm_config(self->vm, KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL,
+				XEN_HYPERCALL_MSR));
+	hvm_set_value(self->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, gpa / PAGE_SIZE);
+	hvm_set_value(self->vm, KVM_XEN_ATTR_TYPE_LONG_MODE, 1);
+	vm_mem_region_delete(self->vm, slot);
 	run_to_sync(_metadata, self->vcpu, ~0ull);
 }
 

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The guest-visible time state of a Xen guest, so that upstream's in-kernel
+ * Xen and xen_evtchn.ko can be compared in one boot: the pvclock that KVM
+ * writes into vcpu_info and vcpu_time_info, the TSC leaves of the Xen
+ * CPUID range, the wallclock in shared_info and whether KVM's master clock
+ * is in use.
+ *
+ * The guest writes the hypercall MSR twice in the same mode, as a guest
+ * that sets up its hypercall page again does.  After each write the test
+ * checks what must hold on any KVM (a pvclock in both areas that agrees
+ * with the CPUID leaves and with KVM_GET_CLOCK, a wallclock that, added
+ * to kvmclock, is the host's real time) and prints, as "state:" lines, the
+ * values that depend only on the guest's and the VMM's actions.  The VM
+ * test runs it on both KVMs and requires the same lines.
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "xen_test.h"
+#include "kselftest_harness.h"
+
+#define TIME_INFO_GPA		(DATA_GPA + 0x100)
+#define CPUID_OUT_GPA		(DATA_GPA + 0x200)
+#define XEN_CPUID_BASE		0x40000000
+#define XEN_CPUID_TIME		(XEN_CPUID_BASE + 3)
+#define VCPU_INFO_TIME_OFF	32
+#define WC_64			0xc00
+#define PVCLOCK_TSC_STABLE	BIT(0)
+
+struct pvclock {
+	uint32_t version;
+	uint32_t pad0;
+	uint64_t tsc_timestamp;
+	uint64_t system_time;
+	uint32_t tsc_to_system_mul;
+	int8_t tsc_shift;
+	uint8_t flags;
+	uint8_t pad[2];
+};
+
+struct wallclock {
+	uint32_t version;
+	uint32_t sec;
+	uint32_t nsec;
+};
+
+/* What the guest reads from the Xen time leaf, sub-leaves 1 and 2. */
+struct time_leaf {
+	uint32_t mul;
+	uint32_t shift;
+	uint32_t tsc_khz;
+};
+
+static void guest_code(void)
+{
+	struct time_leaf *out = (void *)CPUID_OUT_GPA;
+	uint32_t eax, ebx, ecx, edx;
+	int i;
+
+	for (i = 1; i <= 2; i++) {
+		wrmsr(XEN_HYPERCALL_MSR, HCALL_GPA);
+		__cpuid(XEN_CPUID_TIME, 1, &eax, &ebx, &ecx, &edx);
+		WRITE_ONCE(out->mul, ecx);
+		WRITE_ONCE(out->shift, edx);
+		__cpuid(XEN_CPUID_TIME, 2, &eax, &ebx, &ecx, &edx);
+		WRITE_ONCE(out->tsc_khz, eax);
+		GUEST_SYNC(i);
+	}
+	GUEST_DONE();
+}
+
+/* Xen's CPUID signature at 0x40000000, with the time leaf (3). */
+static void set_xen_cpuid(struct kvm_vcpu *vcpu)
+{
+	const struct kvm_cpuid2 *old = vcpu->cpuid;
+	struct kvm_cpuid2 *cpuid = allocate_kvm_cpuid2(old->nent + 3);
+	struct kvm_cpuid_entry2 *e = cpuid->entries;
+	uint32_t i, sig[3];
+
+	memcpy(sig, "XenVMMXenVMM", sizeof(sig));
+	for (i = 0; i < old->nent; i++)
+		if (old->entries[i].function < XEN_CPUID_BASE ||
+		    old->entries[i].function > XEN_CPUID_BASE + 0xff)
+			*e++ = old->entries[i];
+	*e++ = (struct kvm_cpuid_entry2) {
+		.function = XEN_CPUID_BASE, .eax = XEN_CPUID_TIME,
+		.ebx = sig[0], .ecx = sig[1], .edx = sig[2],
+	};
+	for (i = 0; i <= 2; i++)
+		*e++ = (struct kvm_cpuid_entry2) {
+			.function = XEN_CPUID_TIME, .index = i,
+			.flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX,
+		};
+	cpuid->nent = e - cpuid->entries;
+	vcpu_init_cpuid(vcpu, cpuid);
+	vcpu_set_cpuid(vcpu);
+	free(cpuid);
+}
+
+static int64_t ts_ns(const struct timespec *ts)
+{
+	return ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+/* Check one snapshot after the guest's write number @stage; print it. */
+static void check_state(struct __test_metadata *_metadata, struct kvm_vm *vm,
+			struct kvm_vcpu *vcpu, uint8_t *region, int stage)
+{
+	const struct pvclock *vi = (void *)(region + VCPU_INFO_GPA - REGION_GPA +
+					     VCPU_INFO_TIME_OFF);
+	const struct pvclock *ti = (void *)(region + TIME_INFO_GPA - REGION_GPA);
+	const struct wallclock *wc = (void *)(region + WC_64);
+	const struct time_leaf *leaf = (void *)(region + CPUID_OUT_GPA -
+						 REGION_GPA);
+	struct kvm_clock_data clock = {};
+	int64_t epoch, skew;
+	int khz;
+
+	/* KVM writes the same pvclock into both areas, even versions. */
+	ASSERT_EQ(vi->version % 2, 0);
+	ASSERT_NE(vi->version, 0);
+	ASSERT_EQ(ti->version % 2, 0);
+	ASSERT_EQ(vi->tsc_to_system_mul, ti->tsc_to_system_mul);
+	ASSERT_EQ(vi->tsc_shift, ti->tsc_shift);
+	ASSERT_EQ(vi->flags, ti->flags);
+
+	/* The Xen time leaf matches the pvclock and the vCPU's TSC rate. */
+	khz = __vcpu_ioctl(vcpu, KVM_GET_TSC_KHZ, NULL);
+	ASSERT_GT(khz, 0);
+	ASSERT_EQ(leaf->mul, vi->tsc_to_system_mul);
+	ASSERT_EQ((int8_t)leaf->shift, vi->tsc_shift);
+	ASSERT_EQ(leaf->tsc_khz, (uint32_t)khz);
+
+	/* Master clock in use if and only if the pvclock says TSC stable. */
+	vm_ioctl(vm, KVM_GET_CLOCK, &clock);
+	ASSERT_EQ(!!(clock.flags & KVM_CLOCK_TSC_STABLE),
+		  !!(vi->flags & PVCLOCK_TSC_STABLE));
+
+	/* Wallclock: complete, and the epoch of kvmclock in real time. */
+	ASSERT_EQ(wc->version % 2, 0);
+	ASSERT_NE(wc->version, 0);
+	if (clock.flags & KVM_CLOCK_REALTIME) {
+		epoch = wc->sec * 1000000000LL + wc->nsec;
+		skew = (int64_t)clock.realtime - (int64_t)clock.clock - epoch;
+	} else {
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		epoch = wc->sec * 1000000000LL + wc->nsec;
+		skew = ts_ns(&now) - (int64_t)clock.clock - epoch;
+	}
+	ASSERT_LT(llabs(skew), 1000000000LL) {
+		TH_LOG("wallclock %u.%09u is %lld ns off", wc->sec, wc->nsec,
+		       (long long)skew);
+	}
+
+	printf("state: write %d: wallclock version %u, master clock %s, ",
+	       stage, wc->version,
+	       clock.flags & KVM_CLOCK_TSC_STABLE ? "on" : "off");
+	printf("pvclock flags %#x, tsc_khz %d, mul %#x, shift %d\n",
+	       vi->flags, khz, vi->tsc_to_system_mul, vi->tsc_shift);
+}
+
+TEST(time_state)
+{
+	struct kvm_xen_hvm_config cfg = {
+		.flags = KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL,
+		.msr = XEN_HYPERCALL_MSR,
+	};
+	struct kvm_xen_vcpu_attr time_info = {
+		.type = KVM_XEN_VCPU_ATTR_TYPE_VCPU_TIME_INFO,
+		.u.gpa = TIME_INFO_GPA,
+	};
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	uint8_t *region;
+	struct ucall uc;
+	int stage = 0;
+
+	vm = xen_vm_create(&vcpu, guest_code, &region);
+	set_xen_cpuid(vcpu);
+	vm_ioctl(vm, KVM_XEN_HVM_CONFIG, &cfg);
+	hvm_set_value(vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, SHINFO_GPA / PAGE_SIZE);
+	vcpu_info_at(vcpu, VCPU_INFO_GPA);
+	vcpu_ioctl(vcpu, KVM_XEN_VCPU_SET_ATTR, &time_info);
+
+	for (;;) {
+		vcpu_run(vcpu);
+		TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
+		switch (get_ucall(vcpu, &uc)) {
+		case UCALL_SYNC:
+			ASSERT_EQ(uc.args[1], ++stage);
+			check_state(_metadata, vm, vcpu, region, stage);
+			continue;
+		case UCALL_DONE:
+			break;
+		case UCALL_ABORT:
+			REPORT_GUEST_ASSERT(uc);
+		}
+		break;
+	}
+	ASSERT_EQ(stage, 2);
+	kvm_vm_free(vm);
+}
+
+TEST_HARNESS_MAIN

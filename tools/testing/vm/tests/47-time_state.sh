@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: GPL-2.0
+# The guest-visible time state (pvclock in vcpu_info and vcpu_time_info,
+# the Xen CPUID time leaf, the wallclock, the master clock), checked on the
+# stock KVM and on ours in the same boot: each run must pass, and the two
+# must report the same state.
+. /lib/vmtest.sh
+
+# time_state NAME: run the test on the KVM loaded now; NAME.state gets
+# its "state:" lines.
+time_state() {
+	echo "time_state_test on the $1 KVM"
+	# By full path: KVM selftests open their own ELF file by argv[0].
+	"$(command -v time_state_test)" >"/tmp/$1.out" 2>&1
+	rc=$?
+	sed 's/^/  /' "/tmp/$1.out"
+	[ $rc -eq 0 ] || fail "time_state_test failed on the $1 KVM"
+	grep '^state:' "/tmp/$1.out" >"/tmp/$1.state"
+	[ -s "/tmp/$1.state" ] || fail "no state reported on the $1 KVM"
+}
+
+kvm_up stock
+time_state stock
+kvm_down
+kvm_up rebuilt ours
+load ours xen_evtchn
+time_state ours
+unload xen_evtchn
+kvm_down
+
+diff -u /tmp/stock.state /tmp/ours.state || fail "the time state differs"
+exit 0

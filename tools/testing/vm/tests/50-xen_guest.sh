@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: GPL-2.0
+# A real VMM and a real guest: QEMU (>= 8, -accel kvm,xen-version=...)
+# boots Debian's kernel as a 2-vCPU Xen HVM guest, first on the stock KVM
+# (upstream's Xen support, the calibration), then on the rebuilt KVM with
+# xen_evtchn.ko.  The guest checks that it sees Xen (HVM, callback
+# vector, 2-level event channels, the xen clocksource) and that its timer
+# VIRQs and reschedule IPIs count up on every vCPU under a short workload
+# (tools/testing/xen_guest/guest-init), then powers off.
+. /lib/vmtest.sh
+
+kvm_up stock
+xen-guest 180 || fail "the Xen guest failed on the stock KVM"
+kvm_down
+
+kvm_up rebuilt ours
+load ours xen_evtchn
+xen-guest 180 || fail "the Xen guest failed on the rebuilt KVM with xen_evtchn.ko"
+unload xen_evtchn
+kvm_down
+exit 0
