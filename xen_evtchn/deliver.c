@@ -16,6 +16,13 @@
  * the guest, KVM sees the shadow non-zero and calls inject_pending_events,
  * which moves the bits into vcpu_info once it can be mapped.
  *
+ * Delivery from outside the VMM's own tasks (the Xen timer, an irqfd
+ * wakeup, the irqfd worker) holds the VMM's address space (mm_users) while
+ * it writes: when the VMM exits, its memory is freed before its VM is
+ * destroyed, and KVM's MMU notifier is gone by then, so the pfn caches
+ * still map the freed pages.  An event that finds the address space gone
+ * is not delivered (-ESRCH): the VM is on its way out.
+ *
  * Delivery outside the vCPU does not mark shared_info or vcpu_info dirty,
  * as upstream's does not: KVM tracks dirty pages for a running vCPU only
  * (mark_page_dirty_in_slot() WARNs otherwise).  A VMM that migrates a Xen
@@ -162,7 +169,8 @@ static void kick_vcpu(struct kvm_vcpu *vcpu)
  * Context: any; does not sleep.
  * Return: 1 if delivered, 0 if already pending, -ENOTCONN if masked (it
  * stays pending), -EINVAL for a port past the ABI's limit or a target vCPU
- * that does not exist, -EWOULDBLOCK if shared_info is not mapped now.
+ * that does not exist, -EWOULDBLOCK if shared_info is not mapped now,
+ * -ESRCH if the VMM's address space is gone (the VM is being destroyed).
  */
 int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 {
@@ -175,12 +183,15 @@ int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 	vcpu = target_vcpu(kvm, xe);
 	if (!vcpu || xe->port >= xen_evtchn_max_port(kvm))
 		return -EINVAL;
+	if (!mmget_not_zero(kvm->mm))
+		return -ESRCH;
 
 	idx = srcu_read_lock(&kvm->srcu);
 	read_lock_irqsave(&gpc->lock, flags);
 	if (!kvm_gpc_check(gpc, PAGE_SIZE)) {
 		read_unlock_irqrestore(&gpc->lock, flags);
 		srcu_read_unlock(&kvm->srcu, idx);
+		mmput_async(kvm->mm);
 		return -EWOULDBLOCK;
 	}
 
@@ -197,6 +208,8 @@ int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 	if (ret == 1)
 		kick = raise_selector(vcpu, xe->port / bits_per_word(kvm));
 	srcu_read_unlock(&kvm->srcu, idx);
+	/* Any context: the last reference, if it is, is dropped later. */
+	mmput_async(kvm->mm);
 
 	/* A vCPU polling the port wakes, masked or not. */
 	if (ret != 0)
@@ -223,9 +236,11 @@ static int with_shared_info(struct kvm *kvm, struct kvm_xen_evtchn *xe,
 		return ret;
 
 	if (current->mm != kvm->mm) {
-		/* Only a kernel thread may borrow the VM's mm. */
+		/* Only a kernel thread may borrow the VM's mm, while it lives. */
 		if (current->mm)
 			return -EINVAL;
+		if (!mmget_not_zero(kvm->mm))
+			return -ESRCH;
 		kthread_use_mm(kvm->mm);
 		borrowed = true;
 	}
@@ -237,8 +252,10 @@ static int with_shared_info(struct kvm *kvm, struct kvm_xen_evtchn *xe,
 			break;
 		ret = fn(xe, kvm);
 	} while (ret == -EWOULDBLOCK);
-	if (borrowed)
+	if (borrowed) {
 		kthread_unuse_mm(kvm->mm);
+		mmput(kvm->mm);
+	}
 	return ret;
 }
 
@@ -274,12 +291,15 @@ static int sync_selector_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 	vcpu = target_vcpu(kvm, xe);
 	if (!vcpu || xe->port >= xen_evtchn_max_port(kvm))
 		return 0;
+	if (!mmget_not_zero(kvm->mm))
+		return 0;
 
 	idx = srcu_read_lock(&kvm->srcu);
 	read_lock_irqsave(&gpc->lock, flags);
 	if (!kvm_gpc_check(gpc, PAGE_SIZE)) {
 		read_unlock_irqrestore(&gpc->lock, flags);
 		srcu_read_unlock(&kvm->srcu, idx);
+		mmput(kvm->mm);
 		return gpc->active ? -EWOULDBLOCK : 0;
 	}
 	shared_info_bitmaps(kvm, gpc->khva, &pending, &mask);
@@ -289,6 +309,7 @@ static int sync_selector_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 	if (raise)
 		kick = raise_selector(vcpu, xe->port / bits_per_word(kvm));
 	srcu_read_unlock(&kvm->srcu, idx);
+	mmput(kvm->mm);
 
 	if (kick)
 		kick_vcpu(vcpu);

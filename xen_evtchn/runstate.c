@@ -19,7 +19,9 @@
  * vCPU task's sched_info.run_delay, so all of it needs sched_info_on().
  *
  * Locking: the caches' rwlocks, read side, the second one only by trylock
- * (never two locks of the same kind waited for at once).
+ * (never two locks of the same kind waited for at once); from process
+ * context with the lock's own irqsave (a sleeping lock on PREEMPT_RT),
+ * never under a separate local_irq_save().
  * Context: update_runstate runs in vCPU context, atomic when the vCPU is
  * preempted (then a cache that needs refreshing is left for the next
  * update); the attributes in process context, with vcpu->mutex held.
@@ -104,20 +106,28 @@ static void write_guest_area(struct kvm_vcpu *vcpu, bool atomic)
 	unsigned long flags;
 
 	runstate_layout_check();
+	if (!atomic)
+		might_sleep();
 	memcpy(image + RS_STATE_OFF, &state, sizeof(state));
 	memcpy(image + entry_off, &entry, sizeof(entry));
 	memcpy(image + entry_off + sizeof(entry), vx->runstate_times,
 	       sizeof(vx->runstate_times));
 
 retry:
-	local_irq_save(flags);
 	if (atomic) {
+		/* From the scheduler: interrupts are off already. */
+		local_irq_save(flags);
 		if (!read_trylock(&gpc1->lock)) {
 			local_irq_restore(flags);
 			return;
 		}
 	} else {
-		read_lock(&gpc1->lock);
+		/*
+		 * The lock's own irqsave: on PREEMPT_RT the lock sleeps and
+		 * leaves interrupts on, where local_irq_save() before it
+		 * would sleep with them off.
+		 */
+		read_lock_irqsave(&gpc1->lock, flags);
 	}
 	if (!kvm_gpc_check(gpc1, len1)) {
 		read_unlock_irqrestore(&gpc1->lock, flags);

@@ -63,21 +63,8 @@ if [ $built = 1 ]; then
 	tools/testing/selftests/irqbypass/modversions_test.sh Module.symvers \
 		"$VM_KDIR" "/lib/modules/$KREL" | report
 
-	kvm=$BUILD/kvm/arch/x86/kvm
-	st=$BUILD/selftests
-	"$vm/mkinitramfs.sh" -k "$KREL" -o "$work/main.cpio.gz" \
-		$(for m in irqbypass/*.ko xen_evtchn/*.ko; do echo "-m ours:$m"; done) \
-		-m test:"$TEST_MOD_DIR/test_irq_posting.ko" \
-		-m rebuilt:"$kvm/kvm.ko" -m rebuilt:"$kvm/kvm-amd.ko" \
-		-b "$QEMU_ROOT/usr/bin/qemu-system-x86_64" \
-		-b tools/testing/xen_guest/xen-guest \
-		-d "$BUILD/xen_guest:/xen_guest" \
-		-b "$st/kvm/x86_64/xen_vmcall_test" \
-		-b "$st/kvm/x86_64/xen_shinfo_test" \
-		$(for b in "$st"/xen_evtchn/* "$st"/irqbypass/*; do echo "-b $b"; done) \
-		$(for t in "$vm"/tests/*.sh; do echo "-t $t"; done)
-	"$vm/run.sh" -k "$KREL" -i "$work/main.cpio.gz" -o "$work/main" \
-		-n vm -T 900 -t 300 | report
+	tools/testing/vm/suite.sh -k "$KREL" -o "$work/main" -n vm -O "$top" \
+		-R "$BUILD/kvm/arch/x86/kvm" -T "$TEST_MOD_DIR" | report
 
 	# The runner's own tests: a WARN, a failing, a skipped and a hung
 	# test must each fail the run, and so must a VM that overruns.

@@ -106,6 +106,7 @@ static void vm_setup(bool long_mode)
 		.khva = shinfo, .active = true, .valid = true,
 	};
 	kvm.mm = &vm_mm;
+	vm_mm.mm_users = 1;
 	kvm.nr_vcpus = 2;
 	for (i = 0; i < 2; i++) {
 		vinfo[i] = calloc(1, sizeof(struct vcpu_info));
@@ -148,6 +149,8 @@ static void run(const char *name, void (*fn)(bool), bool long_mode)
 	test_failed = 0;
 	vm_setup(long_mode);
 	fn(long_mode);
+	/* Every reference taken on the VM's address space was given back. */
+	CHECK(vm_mm.mm_users <= 1);
 	vm_teardown();
 	tests++;
 	failures += test_failed;
@@ -259,6 +262,23 @@ static void test_irqfd_worker_borrows_mm(bool lm)
 	current->mm = (struct mm_struct *)&kvm;
 	CHECK(xen_evtchn_set(&e, &kvm) == -EINVAL);
 	mm_borrows = 0;
+}
+
+/*
+ * The VMM exited: its memory is being freed while the VM still exists.  A
+ * timer or an irqfd event then writes nothing and maps nothing.
+ */
+static void test_vmm_gone(bool lm)
+{
+	struct kvm_xen_evtchn e = ev(4, 0);
+
+	vm_mm.mm_users = 0;
+	CHECK(xen_evtchn_set_fast(&e, &kvm) == -ESRCH);
+	CHECK(!pending(4) && !sel(0, lm));
+	kvm.arch.xen.shinfo_cache.valid = false;
+	current->mm = NULL;		/* KVM's irqfd workqueue */
+	CHECK(xen_evtchn_set(&e, &kvm) == -ESRCH);
+	CHECK(mm_borrows == 0 && !pending(4));
 }
 
 static void test_shadow(bool lm)
@@ -400,6 +420,7 @@ int main(void)
 		{ "port limits and unknown vCPU", test_limits },
 		{ "shared_info unmapped: slow path", test_shinfo_unmapped },
 		{ "irqfd worker borrows the VM's mm", test_irqfd_worker_borrows_mm },
+		{ "VMM's address space gone: nothing written", test_vmm_gone },
 		{ "shadow selector while vcpu_info moves", test_shadow },
 		{ "selector resync for a pending port", test_resync_selector },
 		{ "port table and EVTCHNOP_send", test_port_table },

@@ -34,7 +34,13 @@ loaded() {
 # rebuilt; BYPASSDIR (default stock) says whose irqbypass.ko to load.
 # KVM_AMD_PARAMS, if set, are kvm-amd's module parameters.
 kvm_up() {
-	loaded ccp || load stock ccp
+	# On PREEMPT_RT, kvm.ko wants a constant TSC, which QEMU's TCG CPU
+	# does not claim (tools/testing/vm/modules/test_constant_tsc.c).
+	case $(uname -v) in
+	*PREEMPT_RT*) loaded test_constant_tsc || load test test_constant_tsc ;;
+	esac
+	# kvm-amd needs ccp where the kernel has it (SEV).
+	[ ! -e /modules/stock/ccp.ko ] || loaded ccp || load stock ccp
 	load "${2:-stock}" irqbypass
 	load "$1" kvm
 	# shellcheck disable=SC2086
@@ -44,6 +50,14 @@ kvm_up() {
 
 kvm_down() {
 	unload kvm_amd kvm irqbypass
+}
+
+# stock_xen: true unless this VM runs a test lane (vmtest.stock_xen=0 on
+# the kernel command line), which tests our Xen code alone: upstream's
+# 6.12 Xen code in the stock KVM has bugs that a lane's checkers report
+# (Documentation/testing.rst).
+stock_xen() {
+	! grep -q 'vmtest\.stock_xen=0' /proc/cmdline
 }
 
 # run PROGRAM [ARGS...]: run a test program and fail if it fails (a

@@ -6,10 +6,11 @@
 # project's modules, test programs with the shared libraries they need, and
 # the test scripts to run.
 #
-# usage: mkinitramfs.sh -k KREL -o OUT.cpio.gz [-m DIR:MODULE.ko]...
+# usage: mkinitramfs.sh -k KREL -o OUT.cpio.gz [-M MODROOT] [-m DIR:MODULE.ko]...
 #                       [-b PROGRAM]... [-d DIR:PATH]... [-t TEST.sh]...
 #   -k  kernel release the VM boots (its stock modules come from
-#       /lib/modules/KREL)
+#       MODROOT/lib/modules/KREL; MODROOT is / unless -M says otherwise;
+#       ccp is taken only where the kernel has it)
 #   -m  put MODULE.ko at /modules/DIR/ in the VM (for example ours:...,
 #       rebuilt:...)
 #   -b  put PROGRAM in /tests/bin, with the libraries ldd names for it
@@ -20,12 +21,13 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-krel= out=
+krel= out= modroot=
 mods=() bins=() dirs=() tests=()
-while getopts k:o:m:b:d:t: opt; do
+while getopts k:o:M:m:b:d:t: opt; do
 	case $opt in
 	k) krel=$OPTARG ;;
 	o) out=$OPTARG ;;
+	M) modroot=$OPTARG ;;
 	m) mods+=("$OPTARG") ;;
 	b) bins+=("$OPTARG") ;;
 	d) dirs+=("$OPTARG") ;;
@@ -48,9 +50,11 @@ cp "$here/init" "$stage/init"
 cp "$here/lib.sh" "$stage/lib/vmtest.sh"
 chmod 755 "$stage/init"
 
-moddir=/lib/modules/$krel
+moddir=$modroot/lib/modules/$krel
 for m in "${stock[@]}"; do
-	rel=$(grep -E "(^|/)$m\\.ko(\\.xz)?:" "$moddir/modules.dep" | cut -d: -f1)
+	rel=$(grep -E "(^|/)$m\\.ko(\\.xz)?:" "$moddir/modules.dep" | cut -d: -f1 || true)
+	# A kernel without KVM_AMD_SEV has no ccp, and kvm-amd needs none.
+	[ -z "$rel" ] && [ "$m" = ccp ] && continue
 	[ -n "$rel" ] || { echo "mkinitramfs: no stock module $m" >&2; exit 1; }
 	case $rel in
 	*.xz) xz -dc "$moddir/$rel" >"$stage/modules/stock/$m.ko" ;;

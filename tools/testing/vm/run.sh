@@ -4,9 +4,9 @@
 # Boot the test VM and judge the run.
 #
 # usage: run.sh -k KREL -i INITRAMFS -o OUTDIR [-n NAME] [-T VM_SECONDS]
-#               [-t TEST_SECONDS] [-c CPUS] [-a KERNEL_ARGS]
+#               [-t TEST_SECONDS] [-c CPUS] [-a KERNEL_ARGS] [-K IMAGE]
 #
-# Boots /boot/vmlinuz-KREL under QEMU's TCG with an emulated AMD CPU that
+# Boots IMAGE (default /boot/vmlinuz-KREL) under QEMU's TCG with an emulated AMD CPU that
 # has SVM (so KVM runs inside it), CPUS vCPUs (default two), a q35 machine
 # with an emulated AMD IOMMU (so that vfio-pci can take a device, and
 # interrupt posting is on offer) and QEMU's "edu" PCI device (a device with
@@ -16,11 +16,11 @@
 # TAP lines, then one more result: whether the kernel log is free of
 # splats.  Exits non-zero when a test failed or was skipped, when the VM did
 # not finish all tests in VM_SECONDS (default 600), or when the kernel log
-# shows a WARN, BUG, Oops, KASAN, UBSAN or lockdep report.
+# shows a WARN, BUG, Oops, KASAN, UBSAN, lockdep or kmemleak report.
 set -uo pipefail
 
-krel= initrd= out= name=vm vm_timeout=600 test_timeout=300 cpus=2 args=
-while getopts k:i:o:n:T:t:c:a: opt; do
+krel= initrd= out= name=vm vm_timeout=600 test_timeout=300 cpus=2 args= image=
+while getopts k:i:o:n:T:t:c:a:K: opt; do
 	case $opt in
 	k) krel=$OPTARG ;;
 	i) initrd=$OPTARG ;;
@@ -30,12 +30,14 @@ while getopts k:i:o:n:T:t:c:a: opt; do
 	t) test_timeout=$OPTARG ;;
 	c) cpus=$OPTARG ;;
 	a) args=$OPTARG ;;
+	K) image=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
 [ -n "$krel" ] && [ -n "$initrd" ] && [ -n "$out" ] ||
 	{ echo "usage: see $0" >&2; exit 2; }
 
+: "${image:=/boot/vmlinuz-$krel}"
 mkdir -p "$out"
 : >"$out/console.log"
 : >"$out/tap.log"
@@ -44,7 +46,7 @@ timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
 	-accel tcg,thread=single -cpu max -smp "$cpus" -m 2048 -machine q35 \
 	-nodefaults -display none -no-reboot \
 	-device amd-iommu,intremap=on -device edu \
-	-kernel "/boot/vmlinuz-$krel" -initrd "$initrd" \
+	-kernel "$image" -initrd "$initrd" \
 	-append "console=ttyS0 loglevel=7 panic=-1 vmtest.timeout=$test_timeout $args" \
 	-serial "file:$out/console.log" -serial "file:$out/tap.log" \
 	>"$out/qemu.log" 2>&1
@@ -67,7 +69,7 @@ if ! grep -q '^vmtest: all tests ran' "$out/tap.log"; then
 fi
 
 # A splat anywhere in the kernel log fails the run, whatever the tests said.
-splat='(------------\[ cut here \]|WARNING:|BUG:|Oops|general protection fault|KASAN|UBSAN|Kernel panic|possible circular locking|possible recursive locking|lockdep|Call Trace:)'
+splat='(------------\[ cut here \]|WARNING:|BUG:|Oops|general protection fault|KASAN|UBSAN|Kernel panic|possible circular locking|possible recursive locking|INFO: trying to register non-static key|Call Trace:|unreferenced object)'
 if grep -Eq "$splat" "$out/console.log"; then
 	failed=1
 	echo "not ok - $name: kernel log free of splats"

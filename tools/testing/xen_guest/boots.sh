@@ -5,8 +5,9 @@
 # the kernel command line gives xen_guest.boots=N (rounds, default 20) and
 # xen_guest.timer_check=1 (keep the guest's PIT check, see xen-guest).
 # QEMU and all its threads run on CPU 0, so that the guest's vCPUs and
-# QEMU's timer share one CPU; CPU 1 is left to the kernel's lockup and RCU
-# stall detectors, which report a CPU 0 that stops taking interrupts.
+# QEMU's timer share one CPU; in a test VM with two, the second is left to
+# the kernel's lockup and RCU stall detectors, which report a CPU 0 that
+# stops taking interrupts.
 # Each result also goes to the kernel log, so that a VM that hangs still
 # shows the boots before.  Fails if any boot failed.
 . /lib/vmtest.sh

@@ -249,10 +249,29 @@ static inline void eventfd_signal(struct eventfd_ctx *ctx)
 	shim_eventfd_signals++;
 }
 
-/* The task: a user task of the VM's process unless a test says not. */
+/*
+ * The task: a user task of the VM's process unless a test says not.  The
+ * VM's address space counts its users, as the kernel's does; 0 means the
+ * VMM has exited and its memory is being freed.
+ */
 struct mm_struct {
-	int unused;
+	int mm_users;
 };
+
+static inline bool mmget_not_zero(struct mm_struct *mm)
+{
+	if (!mm->mm_users)
+		return false;
+	mm->mm_users++;
+	return true;
+}
+
+static inline void mmput(struct mm_struct *mm)
+{
+	mm->mm_users--;
+}
+
+#define mmput_async	mmput
 
 struct task_struct {
 	struct mm_struct *mm;

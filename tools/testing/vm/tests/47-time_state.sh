@@ -18,14 +18,15 @@ time_state() {
 	[ -s "/tmp/$1.state" ] || fail "no state reported on the $1 KVM"
 }
 
-kvm_up stock
-time_state stock
-kvm_down
 kvm_up rebuilt ours
 load ours xen_evtchn
 time_state ours
 unload xen_evtchn
 kvm_down
+stock_xen || { echo "a test lane: no comparison with the stock KVM"; exit 0; }
 
+kvm_up stock
+time_state stock
+kvm_down
 diff -u /tmp/stock.state /tmp/ours.state || fail "the time state differs"
 exit 0

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A test lane: the main VM suite (tools/testing/vm/suite.sh -L: our Xen
+# code, not upstream's) on a kernel of its own, with the rebuilt KVM, our
+# modules and the test modules built against that kernel in build/<lane>/
+# (copies of the module sources, so that the .ko files of the default
+# build stay as they are).  Prints TAP;
+# exits non-zero when anything failed.  Needs SRC, BUILD, QEMU_ROOT
+# (exported by the Makefile), the selftests and the Xen guest built.
+#
+# usage: lane.sh NAME KREL IMAGE KDIR MODROOT
+#   KDIR     the kernel's build tree (headers and Module.symvers)
+#   MODROOT  where its modules are installed (MODROOT/lib/modules/KREL)
+set -uo pipefail
+
+name=$1 krel=$2 image=$3 kdir=$4 modroot=$5
+top=$(cd "$(dirname "$0")/../.." && pwd)
+lane=$BUILD/$name
+
+# step NAME COMMAND...: run a build step quietly; TAP line; fail on error.
+step() {
+	local what=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		echo "ok - $name: build $what"
+	else
+		echo "not ok - $name: build $what"
+		tail -n 40 <<<"$out" | sed 's/^/# /'
+		exit 1
+	fi
+}
+
+copy_tree() {
+	rm -rf "$lane/ours" "$lane/testmods"
+	mkdir -p "$lane/ours" "$lane/testmods"
+	cp -r "$top"/Kbuild "$top"/include "$top"/irqbypass "$top"/xen_evtchn \
+		"$lane/ours/"
+	cp "$top"/tools/testing/vm/modules/*.c \
+		"$top"/tools/testing/vm/modules/Kbuild "$lane/testmods/"
+}
+
+kvm=$lane/kvm/arch/x86/kvm
+step "rebuilt KVM" "$top/kvm/rebuild-kvm.sh" "$SRC" "$kdir" "$lane/kvm"
+step "sources" copy_tree
+step "irqbypass.ko, xen_evtchn.ko" make -s -C "$kdir" M="$lane/ours" \
+	KBUILD_EXTRA_SYMBOLS="$kvm/Module.symvers" modules
+step "test modules" make -s -C "$kdir" M="$lane/testmods" modules
+"$top/tools/testing/vm/suite.sh" -k "$krel" -o "$lane/vm" -n "$name" \
+	-O "$lane/ours" -R "$kvm" -T "$lane/testmods" -K "$image" -M "$modroot" -L \
+	-t "$top/tools/testing/xen_guest/50-xen_guest.sh"
