@@ -90,6 +90,24 @@ static void area_update(void *part1, void *part2, size_t len1, u8 *image,
 	area_write(part1, part2, len1, flag_off, &flag_byte, 1);
 }
 
+/*
+ * Unlock the first page's cache, as write_guest_area() locked it: when
+ * atomic, a trylock inside local_irq_save(); otherwise the lock's own
+ * irqsave.  On PREEMPT_RT the lock sleeps, its irqsave leaves interrupts
+ * on and its irqrestore restores nothing, so the two must not be mixed.
+ */
+static void unlock_first(struct gfn_to_pfn_cache *gpc, bool atomic,
+			 unsigned long flags)
+	__releases(&gpc->lock)
+{
+	if (atomic) {
+		read_unlock(&gpc->lock);
+		local_irq_restore(flags);
+	} else {
+		read_unlock_irqrestore(&gpc->lock, flags);
+	}
+}
+
 /* Copy the vCPU's runstate into the guest's area, if it has one. */
 static void write_guest_area(struct kvm_vcpu *vcpu, bool atomic)
 {
@@ -115,22 +133,18 @@ static void write_guest_area(struct kvm_vcpu *vcpu, bool atomic)
 
 retry:
 	if (atomic) {
-		/* From the scheduler: interrupts are off already. */
+		/* Preempted: never wait, and keep interrupts off meanwhile. */
 		local_irq_save(flags);
 		if (!read_trylock(&gpc1->lock)) {
 			local_irq_restore(flags);
 			return;
 		}
 	} else {
-		/*
-		 * The lock's own irqsave: on PREEMPT_RT the lock sleeps and
-		 * leaves interrupts on, where local_irq_save() before it
-		 * would sleep with them off.
-		 */
+		/* Not local_irq_save(): on PREEMPT_RT this lock sleeps. */
 		read_lock_irqsave(&gpc1->lock, flags);
 	}
 	if (!kvm_gpc_check(gpc1, len1)) {
-		read_unlock_irqrestore(&gpc1->lock, flags);
+		unlock_first(gpc1, atomic, flags);
 		if (atomic || kvm_gpc_refresh(gpc1, len1))
 			return;
 		goto retry;
@@ -140,20 +154,20 @@ retry:
 		area_update(gpc1->khva, NULL, len1, image, size, entry_off,
 			    vcpu->kvm->arch.xen.runstate_update_flag);
 		kvm_gpc_mark_dirty_in_slot(gpc1);
-		read_unlock_irqrestore(&gpc1->lock, flags);
+		unlock_first(gpc1, atomic, flags);
 		return;
 	}
 
 	/* The second page's cache: trylock only, the first one held. */
 	if (!read_trylock(&gpc2->lock)) {
-		read_unlock_irqrestore(&gpc1->lock, flags);
+		unlock_first(gpc1, atomic, flags);
 		if (atomic)
 			return;
 		goto retry;
 	}
 	if (!kvm_gpc_check(gpc2, size - len1)) {
 		read_unlock(&gpc2->lock);
-		read_unlock_irqrestore(&gpc1->lock, flags);
+		unlock_first(gpc1, atomic, flags);
 		/*
 		 * Activate, not refresh: an area set up in the 32-bit ABI may
 		 * reach the next page only now that the guest is 64-bit, and
@@ -168,7 +182,7 @@ retry:
 	kvm_gpc_mark_dirty_in_slot(gpc2);
 	read_unlock(&gpc2->lock);
 	kvm_gpc_mark_dirty_in_slot(gpc1);
-	read_unlock_irqrestore(&gpc1->lock, flags);
+	unlock_first(gpc1, atomic, flags);
 }
 
 /**

@@ -74,6 +74,22 @@ run() {
 	fail "$prog exited with status $rc"
 }
 
+# run_to FILE PROGRAM [ARGS...]: as run, keeping the program's output in
+# FILE (and showing it, indented), for a test that compares two runs.
+run_to() {
+	file=$1
+	shift
+	prog=$(command -v "$1") || fail "no test program $1"
+	shift
+	echo "run $prog $*"
+	"$prog" "$@" >"$file" 2>&1
+	rc=$?
+	sed 's/^/  /' "$file"
+	[ $rc -eq 0 ] && return 0
+	[ $rc -eq 4 ] && { echo "$prog skipped"; exit 4; }
+	fail "$prog exited with status $rc"
+}
+
 # Unload whatever a test left loaded, so that one failing test does not
 # make the next ones fail too.  Called by /init after each test.
 cleanup_modules() {

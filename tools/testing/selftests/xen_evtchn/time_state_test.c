@@ -107,10 +107,22 @@ static int64_t ts_ns(const struct timespec *ts)
 	return ts->tv_sec * 1000000000LL + ts->tv_nsec;
 }
 
+struct state_ctx {
+	struct __test_metadata *_metadata;
+	struct kvm_vm *vm;
+	struct kvm_vcpu *vcpu;
+	uint8_t *region;
+	int stage;
+};
+
 /* Check one snapshot after the guest's write number @stage; print it. */
-static void check_state(struct __test_metadata *_metadata, struct kvm_vm *vm,
-			struct kvm_vcpu *vcpu, uint8_t *region, int stage)
+static void check_state(uint64_t stage, void *ctx)
 {
+	struct state_ctx *st = ctx;
+	struct __test_metadata *_metadata = st->_metadata;
+	struct kvm_vcpu *vcpu = st->vcpu;
+	struct kvm_vm *vm = st->vm;
+	uint8_t *region = st->region;
 	const struct pvclock *vi = (void *)(region + VCPU_INFO_GPA - REGION_GPA +
 					     VCPU_INFO_TIME_OFF);
 	const struct pvclock *ti = (void *)(region + TIME_INFO_GPA - REGION_GPA);
@@ -120,6 +132,8 @@ static void check_state(struct __test_metadata *_metadata, struct kvm_vm *vm,
 	struct kvm_clock_data clock = {};
 	int64_t epoch, skew;
 	int khz;
+
+	ASSERT_EQ(stage, ++st->stage);
 
 	/* KVM writes the same pvclock into both areas, even versions. */
 	ASSERT_EQ(vi->version % 2, 0);
@@ -160,7 +174,7 @@ static void check_state(struct __test_metadata *_metadata, struct kvm_vm *vm,
 	}
 
 	printf("state: write %d: wallclock version %u, master clock %s, ",
-	       stage, wc->version,
+	       st->stage, wc->version,
 	       clock.flags & KVM_CLOCK_TSC_STABLE ? "on" : "off");
 	printf("pvclock flags %#x, tsc_khz %d, mul %#x, shift %d\n",
 	       vi->flags, khz, vi->tsc_to_system_mul, vi->tsc_shift);
@@ -179,8 +193,7 @@ TEST(time_state)
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
 	uint8_t *region;
-	struct ucall uc;
-	int stage = 0;
+	struct state_ctx st;
 
 	vm = xen_vm_create(&vcpu, guest_code, &region);
 	set_xen_cpuid(vcpu);
@@ -189,22 +202,11 @@ TEST(time_state)
 	vcpu_info_at(vcpu, VCPU_INFO_GPA);
 	vcpu_ioctl(vcpu, KVM_XEN_VCPU_SET_ATTR, &time_info);
 
-	for (;;) {
-		vcpu_run(vcpu);
-		TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-		switch (get_ucall(vcpu, &uc)) {
-		case UCALL_SYNC:
-			ASSERT_EQ(uc.args[1], ++stage);
-			check_state(_metadata, vm, vcpu, region, stage);
-			continue;
-		case UCALL_DONE:
-			break;
-		case UCALL_ABORT:
-			REPORT_GUEST_ASSERT(uc);
-		}
-		break;
-	}
-	ASSERT_EQ(stage, 2);
+	st = (struct state_ctx) {
+		._metadata = _metadata, .vm = vm, .vcpu = vcpu, .region = region,
+	};
+	ASSERT_EQ(2, run_guest_syncs(vcpu, check_state, &st));
+	ASSERT_EQ(2, st.stage);
 	kvm_vm_free(vm);
 }
 

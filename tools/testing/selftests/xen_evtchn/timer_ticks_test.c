@@ -108,13 +108,27 @@ static void *pit_thread(void *arg)
 	return NULL;
 }
 
+struct tick_count {
+	int windows_ok;
+	int total;
+};
+
+static void count_window(uint64_t ticks_seen, void *ctx)
+{
+	struct tick_count *count = ctx;
+
+	count->total += ticks_seen;
+	count->windows_ok += ticks_seen >= TICKS_WANTED;
+}
+
 TEST(ticks_to_a_spinning_vcpu)
 {
 	struct kvm_xen_hvm_config cfg = {
 		.flags = KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL,
 		.msr = XEN_HYPERCALL_MSR,
 	};
-	int windows_ok = 0, total = 0, stage = 0;
+	struct tick_count count = {};
+	int stage;
 	struct kvm_xen_vcpu_attr runstate = {
 		.type = KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_ADDR,
 		.u.gpa = RUNSTATE_GPA,
@@ -122,7 +136,6 @@ TEST(ticks_to_a_spinning_vcpu)
 	struct kvm_vcpu *vcpu;
 	struct pit pit = {};
 	uint8_t *region;
-	struct ucall uc;
 
 	pit.vm = xen_vm_create(&vcpu, guest_code, &region);
 	vm_install_exception_handler(pit.vm, TICK_VECTOR, tick_handler);
@@ -136,30 +149,15 @@ TEST(ticks_to_a_spinning_vcpu)
 
 	pin_to_cpu(0);
 	ASSERT_EQ(0, pthread_create(&pit.thread, NULL, pit_thread, &pit));
-	for (;;) {
-		vcpu_run(vcpu);
-		TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-		switch (get_ucall(vcpu, &uc)) {
-		case UCALL_SYNC:
-			stage++;
-			total += uc.args[1];
-			windows_ok += uc.args[1] >= TICKS_WANTED;
-			continue;
-		case UCALL_DONE:
-			break;
-		case UCALL_ABORT:
-			REPORT_GUEST_ASSERT(uc);
-		}
-		break;
-	}
+	stage = run_guest_syncs(vcpu, count_window, &count);
 	WRITE_ONCE(pit.stop, true);
 	pthread_join(pit.thread, NULL);
 
 	ASSERT_EQ(WINDOWS, stage);
 	/* The ticks reach the guest at all (the harness works). */
-	ASSERT_GT(total, 0);
+	ASSERT_GT(count.total, 0);
 	printf("ticks: %d of %d windows got %d ticks, %d ticks in all\n",
-	       windows_ok, WINDOWS, TICKS_WANTED, total);
+	       count.windows_ok, WINDOWS, TICKS_WANTED, count.total);
 	kvm_vm_free(pit.vm);
 }
 

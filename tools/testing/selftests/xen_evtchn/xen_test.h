@@ -102,4 +102,35 @@ static inline struct kvm_vm *xen_vm_create_ready(struct kvm_vcpu **vcpu,
 	return vm;
 }
 
+/*
+ * Run @vcpu until the guest's GUEST_DONE, calling @sync with the value of
+ * each GUEST_SYNC on the way; a guest assertion fails the test.  Returns
+ * how many GUEST_SYNCs there were.
+ */
+static inline int run_guest_syncs(struct kvm_vcpu *vcpu,
+				  void (*sync)(uint64_t value, void *ctx),
+				  void *ctx)
+{
+	struct ucall uc;
+	int syncs = 0;
+
+	for (;;) {
+		vcpu_run(vcpu);
+		TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
+		switch (get_ucall(vcpu, &uc)) {
+		case UCALL_SYNC:
+			syncs++;
+			sync(uc.args[1], ctx);
+			break;
+		case UCALL_DONE:
+			return syncs;
+		case UCALL_ABORT:
+			REPORT_GUEST_ASSERT(uc);
+			break;
+		default:
+			TEST_FAIL("unexpected ucall");
+		}
+	}
+}
+
 #endif /* XEN_TEST_H */

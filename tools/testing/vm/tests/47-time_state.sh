@@ -8,12 +8,7 @@
 # time_state NAME: run the test on the KVM loaded now; NAME.state gets
 # its "state:" lines.
 time_state() {
-	echo "time_state_test on the $1 KVM"
-	# By full path: KVM selftests open their own ELF file by argv[0].
-	"$(command -v time_state_test)" >"/tmp/$1.out" 2>&1
-	rc=$?
-	sed 's/^/  /' "/tmp/$1.out"
-	[ $rc -eq 0 ] || fail "time_state_test failed on the $1 KVM"
+	run_to "/tmp/$1.out" time_state_test
 	grep '^state:' "/tmp/$1.out" >"/tmp/$1.state"
 	[ -s "/tmp/$1.state" ] || fail "no state reported on the $1 KVM"
 }

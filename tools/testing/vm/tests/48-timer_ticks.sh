@@ -10,12 +10,7 @@
 # ticks NAME: run the test on the KVM loaded now; NAME.ticks gets the
 # number of ticks the guest saw.
 ticks() {
-	echo "timer_ticks_test on the $1 KVM"
-	# By full path: KVM selftests open their own ELF file by argv[0].
-	"$(command -v timer_ticks_test)" >"/tmp/$1.out" 2>&1
-	rc=$?
-	sed 's/^/  /' "/tmp/$1.out"
-	[ $rc -eq 0 ] || fail "timer_ticks_test failed on the $1 KVM"
+	run_to "/tmp/$1.out" timer_ticks_test
 	sed -n 's/^ticks: .* \([0-9]*\) ticks in all$/\1/p' "/tmp/$1.out" >"/tmp/$1.ticks"
 	[ -s "/tmp/$1.ticks" ] || fail "no tick count on the $1 KVM"
 }
