@@ -155,6 +155,21 @@ static bool raise_selector(struct kvm_vcpu *vcpu, unsigned int word)
 	return kick;
 }
 
+/*
+ * Map @gpc again, for process context.  A cache that was never activated
+ * has neither a GPA nor an HVA, and KVM WARNs when asked to refresh one
+ * (a VMM may send events before it sets up shared_info or vcpu_info):
+ * only an active cache is refreshed.  Once activated, a cache keeps its
+ * address, so a deactivation racing with this only makes KVM's refresh
+ * fail.
+ */
+static int refresh_active(struct gfn_to_pfn_cache *gpc, unsigned long len)
+{
+	if (!READ_ONCE(gpc->active))
+		return -EINVAL;
+	return kvm_gpc_refresh(gpc, len);
+}
+
 static void kick_vcpu(struct kvm_vcpu *vcpu)
 {
 	kvm_make_request(KVM_REQ_UNBLOCK, vcpu);
@@ -246,7 +261,7 @@ static int with_shared_info(struct kvm *kvm, struct kvm_xen_evtchn *xe,
 	}
 	do {
 		idx = srcu_read_lock(&kvm->srcu);
-		ret = kvm_gpc_refresh(&kvm->arch.xen.shinfo_cache, PAGE_SIZE);
+		ret = refresh_active(&kvm->arch.xen.shinfo_cache, PAGE_SIZE);
 		srcu_read_unlock(&kvm->srcu, idx);
 		if (ret)
 			break;
@@ -356,7 +371,7 @@ void xen_evtchn_inject_pending_events(struct kvm_vcpu *vcpu)
 	while (!kvm_gpc_check(gpc, sizeof(struct vcpu_info))) {
 		read_unlock_irqrestore(&gpc->lock, flags);
 		/* Not mapped (or deactivated): the bits wait in the shadow. */
-		if (kvm_gpc_refresh(gpc, sizeof(struct vcpu_info)))
+		if (refresh_active(gpc, sizeof(struct vcpu_info)))
 			return;
 		read_lock_irqsave(&gpc->lock, flags);
 	}
@@ -413,7 +428,7 @@ int xen_evtchn_has_interrupt(struct kvm_vcpu *vcpu)
 			ret = 1;
 			goto out;
 		}
-		if (kvm_gpc_refresh(gpc, sizeof(struct vcpu_info))) {
+		if (refresh_active(gpc, sizeof(struct vcpu_info))) {
 			ret = 0;
 			goto out;
 		}

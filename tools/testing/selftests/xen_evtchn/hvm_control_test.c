@@ -88,6 +88,15 @@ static void guest_msr_same_mode(void)
 	GUEST_DONE();
 }
 
+/* SCHEDOP_yield: handled in the kernel, so the vCPU enters again. */
+static void guest_yield(void)
+{
+	unsigned long ret, cmd = 0;
+
+	asm volatile("vmcall" : "=a"(ret), "+D"(cmd) : "a"(29) : "memory");
+	GUEST_DONE();
+}
+
 /* Page 1 of the VMM's blob, then a page index past the blob. */
 static void guest_blob_pages(void)
 {
@@ -453,6 +462,28 @@ TEST_F(xen, hypercall_msr_same_mode_needs_no_shared_info)
 	hvm_set_value(self->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, gpa / PAGE_SIZE);
 	hvm_set_value(self->vm, KVM_XEN_ATTR_TYPE_LONG_MODE, 1);
 	vm_mem_region_delete(self->vm, slot);
+	run_to_sync(_metadata, self->vcpu, ~0ull);
+}
+
+/*
+ * An event sent before the VMM ever set up the vCPU's vcpu_info waits in
+ * the shadow selector; the vCPU's next entry must leave it there, not ask
+ * KVM to map a cache that has no address (KVM WARNs then).  Found by
+ * xen_fuzz.
+ */
+TEST_F(xen, event_before_any_vcpu_info)
+{
+	struct kvm_irq_routing_xen_evtchn e = {
+		.port = 5, .vcpu = 0, .priority = PRIO,
+	};
+
+	vcpu_arch_set_entry_point(self->vcpu, guest_yield);
+	ASSERT_EQ(0, hvm_config(self->vm, KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL |
+				KVM_XEN_HVM_CONFIG_EVTCHN_SEND,
+				XEN_HYPERCALL_MSR));
+	hvm_set_value(self->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO,
+		      SHINFO_GPA / PAGE_SIZE);
+	ASSERT_EQ(0, __vm_ioctl(self->vm, KVM_XEN_HVM_EVTCHN_SEND, &e));
 	run_to_sync(_metadata, self->vcpu, ~0ull);
 }
 
