@@ -168,34 +168,15 @@ TEST_F(evtchn, send_bad_input)
 	EXPECT_EQ(-EINVAL, send(self->vm, 5, 0, PRIO));
 }
 
-static void set_route(struct kvm_vm *vm, uint32_t gsi, uint32_t port,
-		      uint32_t prio, int *err)
-{
-	struct {
-		struct kvm_irq_routing info;
-		struct kvm_irq_routing_entry entry;
-	} r = {
-		.info.nr = 1,
-		.entry = {
-			.gsi = gsi,
-			.type = KVM_IRQ_ROUTING_XEN_EVTCHN,
-			.u.xen_evtchn = { .port = port, .vcpu = 0,
-					  .priority = prio },
-		},
-	};
-
-	*err = __vm_ioctl(vm, KVM_SET_GSI_ROUTING, &r.info) ? -errno : 0;
-}
-
 TEST_F(evtchn, irqfd_route)
 {
 	struct kvm_irqfd irqfd = { .gsi = IRQFD_GSI };
 	uint64_t one = 1;
 	int err, i;
 
-	set_route(self->vm, IRQFD_GSI, 20, PRIO + 1, &err);
+	err = xen_route(self->vm, IRQFD_GSI, 20, 0, PRIO + 1);
 	EXPECT_EQ(-EINVAL, err);
-	set_route(self->vm, IRQFD_GSI, 20, PRIO, &err);
+	err = xen_route(self->vm, IRQFD_GSI, 20, 0, PRIO);
 	ASSERT_EQ(0, err);
 	irqfd.fd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, irqfd.fd);
@@ -242,7 +223,7 @@ TEST_F(evtchn, irqfd_after_memslot_change)
 	uint64_t one = 1;
 	int err, i;
 
-	set_route(self->vm, IRQFD_GSI, 22, PRIO, &err);
+	err = xen_route(self->vm, IRQFD_GSI, 22, 0, PRIO);
 	ASSERT_EQ(0, err);
 	irqfd.fd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, irqfd.fd);
@@ -315,7 +296,7 @@ TEST_F(evtchn, pending_port_gets_selector_on_route)
 	int err;
 
 	set_bit_at(self->region + PENDING_OFF, 77);
-	set_route(self->vm, IRQFD_GSI, 77, PRIO, &err);
+	err = xen_route(self->vm, IRQFD_GSI, 77, 0, PRIO);
 	ASSERT_EQ(0, err);
 	EXPECT_EQ(1ull << (77 / word_bits()), selector_at(VCPU_INFO_GPA));
 	EXPECT_EQ(1, upcall_pending_at(VCPU_INFO_GPA));
@@ -353,7 +334,7 @@ TEST_F(evtchn, pending_masked_port_gets_no_selector)
 
 	set_bit_at(self->region + PENDING_OFF, 41);
 	mask(41);
-	set_route(self->vm, IRQFD_GSI, 41, PRIO, &err);
+	err = xen_route(self->vm, IRQFD_GSI, 41, 0, PRIO);
 	ASSERT_EQ(0, err);
 	EXPECT_EQ(0, selector_at(VCPU_INFO_GPA));
 }

@@ -322,22 +322,12 @@ static void host_op(struct fuzz *f)
 		break;
 	}
 	case 7: {
-		struct {
-			struct kvm_irq_routing info;
-			struct kvm_irq_routing_entry entry;
-		} r = {
-			.info.nr = 1,
-			.entry = {
-				.gsi = GSI, .type = KVM_IRQ_ROUTING_XEN_EVTCHN,
-				.u.xen_evtchn = { .port = any_port(),
-						  .vcpu = PICK(0, 1, 9),
-						  .priority = PICK(PRIO, PRIO, 2) },
-			},
-		};
 		struct kvm_irqfd irqfd = { .fd = f->efd, .gsi = GSI };
+		int ret = xen_route(f->vm, GSI, any_port(), PICK(0, 1, 9),
+				    PICK(PRIO, PRIO, 2));
 
-		check_errno(__vm_ioctl(f->vm, KVM_SET_GSI_ROUTING, &r.info),
-			    "routing");
+		errno = -ret;
+		check_errno(ret, "routing");
 		check_errno(__vm_ioctl(f->vm, KVM_IRQFD, &irqfd), "irqfd");
 		break;
 	}

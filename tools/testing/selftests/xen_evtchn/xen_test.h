@@ -103,6 +103,29 @@ static inline struct kvm_vm *xen_vm_create_ready(struct kvm_vcpu **vcpu,
 }
 
 /*
+ * Make GSI @gsi the VM's only route: to Xen port @port of vCPU @vcpu (its
+ * APIC ID).  Returns 0 or -errno.
+ */
+static inline int xen_route(struct kvm_vm *vm, uint32_t gsi, uint32_t port,
+			    uint32_t vcpu, uint32_t prio)
+{
+	struct {
+		struct kvm_irq_routing info;
+		struct kvm_irq_routing_entry entry;
+	} r = {
+		.info.nr = 1,
+		.entry = {
+			.gsi = gsi,
+			.type = KVM_IRQ_ROUTING_XEN_EVTCHN,
+			.u.xen_evtchn = { .port = port, .vcpu = vcpu,
+					  .priority = prio },
+		},
+	};
+
+	return __vm_ioctl(vm, KVM_SET_GSI_ROUTING, &r.info) ? -errno : 0;
+}
+
+/*
  * Run @vcpu until the guest's GUEST_DONE, calling @sync with the value of
  * each GUEST_SYNC on the way; a guest assertion fails the test.  Returns
  * how many GUEST_SYNCs there were.
