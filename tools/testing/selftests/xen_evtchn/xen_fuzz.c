@@ -81,34 +81,39 @@ static uint64_t any_port(void)
 		    rnd() % 5000, UINT32_MAX);
 }
 
-/* The guest: forever, the hypercall the host put at HCALL_OP, then SYNC. */
+/* A hypercall for the guest to make. */
 struct hcall {
 	uint64_t nr, a[3];
 	uint64_t buf[4];
 };
 
-static void guest_code(void)
+static uint64_t hypercall(const struct hcall *op)
 {
-	struct hcall *op = (void *)HCALL_OP;
-	uint64_t ret, a0, a1, a2;
+	uint64_t ret, a0 = op->a[0], a1 = op->a[1], a2 = op->a[2];
 
-	for (;;) {
-		a0 = READ_ONCE(op->a[0]);
-		a1 = READ_ONCE(op->a[1]);
-		a2 = READ_ONCE(op->a[2]);
-		asm volatile("vmcall"
-			     : "=a"(ret), "+D"(a0), "+S"(a1), "+d"(a2)
-			     : "a"(READ_ONCE(op->nr))
-			     : "memory");
-		GUEST_SYNC(ret);
-	}
+	asm volatile("vmcall"
+		     : "=a"(ret), "+D"(a0), "+S"(a1), "+d"(a2)
+		     : "a"(op->nr)
+		     : "memory");
+	return ret;
 }
 
-/* Fill the guest's next hypercall with something random. */
-static void next_hcall(uint8_t *region)
+/* vCPU 0: forever, the hypercall the host put at HCALL_OP, then SYNC. */
+static void guest_code(void)
 {
-	struct hcall *op = (void *)(region + HCALL_OP - REGION_GPA);
-	uint64_t buf_gva = HCALL_OP + offsetof(struct hcall, buf);
+	for (;;)
+		GUEST_SYNC(hypercall((struct hcall *)HCALL_OP));
+}
+
+/*
+ * Fill @op, at guest virtual address @gva, with a random hypercall.  Run by
+ * the host for vCPU 0 and by the guest itself on vCPU 1 (which then never
+ * reads a hypercall the host is rewriting: a SCHEDOP_poll always has its
+ * timeout).
+ */
+static void random_hcall(struct hcall *op, uint64_t gva)
+{
+	uint64_t buf_gva = gva + offsetof(struct hcall, buf);
 
 	memset(op, 0, sizeof(*op));
 	switch (rnd() % 6) {
@@ -145,6 +150,21 @@ static void next_hcall(uint8_t *region)
 	default:	/* a hypercall the kernel does not take */
 		op->nr = PICK(40, 12, 0x10000, 1ULL << 40);
 		break;
+	}
+}
+
+/*
+ * vCPU 1: forever, a random hypercall of its own, from its own copy of the
+ * generator (the guest's memory holds a copy of the program's data, and
+ * the host seeds it before the guest starts).
+ */
+static void guest_random(void)
+{
+	struct hcall op;
+
+	for (;;) {
+		random_hcall(&op, (uint64_t)&op);
+		GUEST_SYNC(hypercall(&op));
 	}
 }
 
@@ -197,9 +217,8 @@ static void on_kick(int sig)
 }
 
 /*
- * Stop vCPU 1's thread.  Its guest may be in a SCHEDOP_poll without a
- * timeout (it can read a hypercall that the main thread is rewriting): a
- * signal makes KVM_RUN return, as it does for a VMM's own vCPU threads.
+ * Stop vCPU 1's thread: a signal makes KVM_RUN return even from a
+ * SCHEDOP_poll that waits, as it does for a VMM's own vCPU threads.
  */
 static void stop_vcpu_thread(struct fuzz *f, pthread_t thread)
 {
@@ -238,7 +257,10 @@ static void vm_setup(struct fuzz *f)
 	f->region = addr_gpa2hva(f->vm, REGION_GPA);
 	vm_ioctl(f->vm, KVM_XEN_HVM_CONFIG, &cfg);
 	hvm_set_value(f->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, SHINFO_GPA / PAGE_SIZE);
-	next_hcall(f->region);
+	random_hcall((void *)(f->region + HCALL_OP - REGION_GPA), HCALL_OP);
+	vcpu_arch_set_entry_point(f->vcpu[1], guest_random);
+	/* vCPU 1's own generator, seeded from the host's. */
+	sync_global_to_guest(f->vm, rng_state);
 	f->stop = false;
 }
 
@@ -344,7 +366,8 @@ static void host_op(struct fuzz *f)
 		f->extra = !f->extra;
 		break;
 	default:
-		next_hcall(f->region);
+		random_hcall((void *)(f->region + HCALL_OP - REGION_GPA),
+			     HCALL_OP);
 		run_vcpu(f->vcpu[0]);
 		break;
 	}
