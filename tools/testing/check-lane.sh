@@ -18,8 +18,10 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 name=$1
 frags=(tools/testing/debug/vm.config tools/testing/debug/debug.config)
+# The debug lane runs the fuzzer for 10^5 operations (about 6 minutes).
+fuzz=
 case $name in
-debug) ;;
+debug) fuzz="xen_fuzz.seed=20261124 xen_fuzz.ops=100000 xen_fuzz.limit=1100" ;;
 rt) frags+=(tools/testing/debug/rt.config) ;;
 *) echo "usage: $0 debug|rt" >&2; exit 2 ;;
 esac
@@ -47,7 +49,7 @@ lane() {
 	echo "ok - $name: build the $name kernel ($krel)"
 	tools/testing/lane.sh "$name" "$krel" \
 		"$dbg/obj/arch/x86/boot/bzImage" "$dbg/obj" \
-		"$dbg/mods"
+		"$dbg/mods" "$fuzz"
 
 	# The lane's own test: both planted bugs must be reported.
 	tools/testing/vm/mkinitramfs.sh -k "$krel" -M "$dbg/mods" \

@@ -9,12 +9,13 @@
 # exits non-zero when anything failed.  Needs SRC, BUILD, QEMU_ROOT
 # (exported by the Makefile), the selftests and the Xen guest built.
 #
-# usage: lane.sh NAME KREL IMAGE KDIR MODROOT
+# usage: lane.sh NAME KREL IMAGE KDIR MODROOT [ARGS]
 #   KDIR     the kernel's build tree (headers and Module.symvers)
 #   MODROOT  where its modules are installed (MODROOT/lib/modules/KREL)
+#   ARGS     kernel command line arguments for the tests
 set -uo pipefail
 
-name=$1 krel=$2 image=$3 kdir=$4 modroot=$5
+name=$1 krel=$2 image=$3 kdir=$4 modroot=$5 args=${6:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 lane=$BUILD/$name
 
@@ -48,4 +49,5 @@ step "irqbypass.ko, xen_evtchn.ko" make -s -C "$kdir" M="$lane/ours" \
 step "test modules" make -s -C "$kdir" M="$lane/testmods" modules
 "$top/tools/testing/vm/suite.sh" -k "$krel" -o "$lane/vm" -n "$name" \
 	-O "$lane/ours" -R "$kvm" -T "$lane/testmods" -K "$image" -M "$modroot" -L \
+	-A "$args" \
 	-t "$top/tools/testing/xen_guest/50-xen_guest.sh"

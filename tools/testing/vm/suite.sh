@@ -8,12 +8,13 @@
 # (exported by the Makefile), the selftests and the guest already built.
 #
 # usage: suite.sh -k KREL -o OUTDIR -n NAME -O OURS -R KVMDIR -T TESTMODS
-#                 [-K IMAGE] [-M MODROOT] [-L] [-t TEST.sh]...
+#                 [-K IMAGE] [-M MODROOT] [-L] [-A ARGS] [-t TEST.sh]...
 #   -O  directory with irqbypass/*.ko and xen_evtchn/*.ko
 #   -R  directory with the rebuilt kvm.ko and kvm-amd.ko
 #   -T  directory with the test-only modules
 #   -K, -M  the kernel image and the root of its modules (a lane's own
 #       kernel); Debian's by default
+#   -A  kernel command line arguments for the tests (xen_fuzz.ops=...)
 #   -t  run TEST.sh too (tests kept outside tests/, the real Xen guest's)
 #   -L  a test lane: our Xen code alone, not upstream's in the stock KVM
 #       (the stock_xen_* tests are left out, the others skip their stock
@@ -24,9 +25,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-krel= out= name= ours= kvm= testmods= image= modroot= lane=
+krel= out= name= ours= kvm= testmods= image= modroot= lane= args=
 extra=()
-while getopts k:o:n:O:R:T:K:M:Lt: opt; do
+while getopts k:o:n:O:R:T:K:M:LA:t: opt; do
 	case $opt in
 	k) krel=$OPTARG ;;
 	o) out=$OPTARG ;;
@@ -37,6 +38,7 @@ while getopts k:o:n:O:R:T:K:M:Lt: opt; do
 	K) image=$OPTARG ;;
 	M) modroot=$OPTARG ;;
 	L) lane=1 ;;
+	A) args=$OPTARG ;;
 	t) extra+=("$OPTARG") ;;
 	*) exit 2 ;;
 	esac
@@ -63,4 +65,5 @@ mkdir -p "$out"
 	  done) \
 	$(for t in "${extra[@]}"; do echo "-t $t"; done)
 exec "$here/run.sh" -k "$krel" -i "$out.cpio.gz" -o "$out" -n "$name" \
-	-T 1800 -t 600 ${image:+-K "$image"} ${lane:+-a vmtest.stock_xen=0}
+	-T 2400 -t 1200 ${image:+-K "$image"} \
+	-a "$args${lane:+ vmtest.stock_xen=0}"
