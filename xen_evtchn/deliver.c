@@ -16,10 +16,11 @@
  * the guest, KVM sees the shadow non-zero and calls inject_pending_events,
  * which moves the bits into vcpu_info once it can be mapped.
  *
- * Delivery from outside the VMM's own tasks (the Xen timer, an irqfd
- * wakeup, the irqfd worker) holds the VMM's address space (mm_users) while
- * it writes: when the VMM exits, its memory is freed before its VM is
- * destroyed, and KVM's MMU notifier is gone by then, so the pfn caches
+ * Delivery and the selector resync hold the VMM's address space
+ * (mm_users) while they write, whatever the context; it matters for those
+ * that run outside the VMM's own tasks (the Xen timer, an irqfd wakeup,
+ * the irqfd worker): when the VMM exits, its memory is freed before its VM
+ * is destroyed, and KVM's MMU notifier is gone by then, so the pfn caches
  * still map the freed pages.  An event that finds the address space gone
  * is not delivered (-ESRCH): the VM is on its way out.
  *
