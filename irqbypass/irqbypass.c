@@ -8,8 +8,10 @@
  *
  * What it owns: an xarray indexed by token whose entries (struct
  * irq_bypass_pair) record the producer and the consumer registered with that
- * token, and whether the two are connected.  A token has at most one of
- * each; lookups and updates cost the same whatever the number of tokens.
+ * token, and whether the two are connected; and the set of registered
+ * structs, an xarray indexed by their address, so that a struct is
+ * registered once, under one token.  A token has at most one of each;
+ * lookups and updates cost the same whatever the number of tokens.
  *
  * Locking: one mutex, irq_bypass_lock, serializes every registration and
  * unregistration and the debugfs dump, and is held across the producers'
@@ -50,6 +52,7 @@ struct irq_bypass_pair {
 
 static DEFINE_MUTEX(irq_bypass_lock);
 static DEFINE_XARRAY(irq_bypass_pairs);
+static DEFINE_XARRAY(irq_bypass_registered);
 static struct dentry *irq_bypass_debugfs;
 
 static unsigned long token_index(void *token)
@@ -152,18 +155,24 @@ static void irq_bypass_put_pair(void *token, struct irq_bypass_pair *pair)
 static int irq_bypass_attach(void *token, struct irq_bypass_producer *prod,
 			     struct irq_bypass_consumer *cons)
 {
+	unsigned long side = prod ? (unsigned long)prod : (unsigned long)cons;
 	struct irq_bypass_pair *pair;
-	int ret = 0;
+	int ret;
 
 	mutex_lock(&irq_bypass_lock);
+	/* Registered already, under this token or (changed since) another. */
+	ret = xa_insert(&irq_bypass_registered, side, xa_mk_value(0),
+			GFP_KERNEL);
+	if (ret)
+		goto out;
 	pair = irq_bypass_get_pair(token);
 	if (IS_ERR(pair)) {
 		ret = PTR_ERR(pair);
-		goto out;
+		goto unregister;
 	}
 	if ((prod && pair->producer) || (cons && pair->consumer)) {
 		ret = -EBUSY;
-		goto out;
+		goto unregister;
 	}
 
 	if (prod)
@@ -178,8 +187,12 @@ static int irq_bypass_attach(void *token, struct irq_bypass_producer *prod,
 			else
 				pair->consumer = NULL;
 			irq_bypass_put_pair(token, pair);
+			goto unregister;
 		}
 	}
+	goto out;
+unregister:
+	xa_erase(&irq_bypass_registered, side);
 out:
 	mutex_unlock(&irq_bypass_lock);
 	return ret;
@@ -206,6 +219,8 @@ static void irq_bypass_detach(void *token, struct irq_bypass_producer *prod,
 	else
 		pair->consumer = NULL;
 	irq_bypass_put_pair(token, pair);
+	xa_erase(&irq_bypass_registered,
+		 prod ? (unsigned long)prod : (unsigned long)cons);
 out:
 	mutex_unlock(&irq_bypass_lock);
 }
@@ -223,7 +238,8 @@ out:
  * Context: process context; may sleep.  Takes irq_bypass_lock, which is
  * held across the callbacks.
  * Return: 0 on success; -EINVAL for a NULL token; -EBUSY if a producer is
- * already registered with this token (@producer itself included); -ENOMEM;
+ * already registered with this token, or @producer itself is registered
+ * (under any token); -ENOMEM;
  * or the error of a connecting callback, in which case @producer is not
  * registered and the consumer stays registered, unconnected.
  */
@@ -267,7 +283,8 @@ EXPORT_SYMBOL_GPL(irq_bypass_unregister_producer);
  * held across the callbacks.
  * Return: 0 on success; -EINVAL for a NULL token or a missing
  * add_producer() or del_producer(); -EBUSY if a consumer is already
- * registered with this token (@consumer itself included); -ENOMEM; or the
+ * registered with this token, or @consumer itself is registered (under any
+ * token); -ENOMEM; or the
  * error of a connecting callback, in which case @consumer is not registered
  * and the producer stays registered, unconnected.
  */
@@ -340,6 +357,7 @@ static void __exit irq_bypass_exit(void)
 	debugfs_remove_recursive(irq_bypass_debugfs);
 	/* Every user linked against us and unregistered before going. */
 	xa_destroy(&irq_bypass_pairs);
+	xa_destroy(&irq_bypass_registered);
 }
 
 module_init(irq_bypass_init);

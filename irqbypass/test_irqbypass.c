@@ -285,6 +285,43 @@ static void test_duplicates_busy(void)
 	CHECK(atomic_read(&p.dels) == 1 && atomic_read(&c.dels) == 1);
 }
 
+/*
+ * A struct registered under one token, its token then changed (which the
+ * API forbids), is refused under the new one: -EBUSY, and nothing of it is
+ * left where a later registration could find it.
+ */
+static void test_registered_under_other_token(void)
+{
+	struct fake_side p, c, q;
+
+	fake_init(&p, TOKEN(6));
+	fake_init(&c, TOKEN(6));
+	CHECK(irq_bypass_register_producer(&p.prod) == 0);
+	CHECK(irq_bypass_register_consumer(&c.cons) == 0);
+	p.prod.token = TOKEN(7);
+	c.cons.token = TOKEN(8);
+	CHECK(irq_bypass_register_producer(&p.prod) == -EBUSY);
+	CHECK(irq_bypass_register_consumer(&c.cons) == -EBUSY);
+	CHECK(atomic_read(&p.adds) == 1 && atomic_read(&c.adds) == 1);
+
+	fake_init(&q, TOKEN(7));
+	CHECK(irq_bypass_register_consumer(&q.cons) == 0);
+	CHECK(!q.log[0]);		/* no producer left under TOKEN(7) */
+	irq_bypass_unregister_consumer(&q.cons);
+
+	/* Under their new tokens they are not registered: ignored. */
+	irq_bypass_unregister_producer(&p.prod);
+	irq_bypass_unregister_consumer(&c.cons);
+	CHECK(atomic_read(&p.dels) == 0 && atomic_read(&c.dels) == 0);
+	p.prod.token = TOKEN(6);
+	c.cons.token = TOKEN(6);
+	irq_bypass_unregister_consumer(&c.cons);
+	irq_bypass_unregister_producer(&p.prod);
+	CHECK(atomic_read(&p.dels) == 1 && atomic_read(&c.dels) == 1);
+	CHECK(irq_bypass_register_producer(&p.prod) == 0);
+	irq_bypass_unregister_producer(&p.prod);
+}
+
 static void test_unregister_unknown(void)
 {
 	struct fake_side s;
@@ -503,6 +540,7 @@ static const struct {
 	{ "consumer_first_then_producer", test_consumer_first_producer_goes_first },
 	{ "optional_callbacks_absent", test_optional_callbacks },
 	{ "duplicates_ebusy_and_foreign_unregister", test_duplicates_busy },
+	{ "registered_under_other_token_ebusy", test_registered_under_other_token },
 	{ "unregister_never_registered", test_unregister_unknown },
 	{ "consumer_add_fails_rolls_back", test_consumer_add_fails },
 	{ "producer_add_fails_rolls_back", test_producer_add_fails },

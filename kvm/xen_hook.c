@@ -198,7 +198,7 @@ void kvm_xen_init_vcpu(struct kvm_vcpu *vcpu)
 	kvm_gpc_init(&vx->vcpu_time_info_cache, vcpu->kvm);
 	kvm_gpc_init(&vx->runstate_cache, vcpu->kvm);
 	kvm_gpc_init(&vx->runstate2_cache, vcpu->kvm);
-	hrtimer_init(&vx->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	hrtimer_init(&vx->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
 	vx->timer.function = xen_timer_trampoline;
 	timer_setup(&vx->poll_timer, poll_timer_trampoline, 0);
 }

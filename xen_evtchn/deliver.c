@@ -51,6 +51,44 @@
 
 #include "xen_evtchn.h"
 
+/*
+ * The VM's 2-level ABI, read once per operation: the guest switches it
+ * whenever it writes the hypercall MSR from the other mode, so a port that
+ * was checked against one ABI's limit is placed with that same ABI, or its
+ * selector word could land beyond the 64-bit shadow.
+ */
+struct evtchn_abi {
+	unsigned int ports;
+	unsigned int word_bits;
+	unsigned int pending_off;	/* in shared_info */
+	unsigned int mask_off;
+	unsigned int selector_off;	/* in vcpu_info */
+};
+
+static const struct evtchn_abi abi64 = {
+	.ports = XEN_EVTCHN_2L_PORTS_64,
+	.word_bits = 64,
+	.pending_off = offsetof(struct shared_info, evtchn_pending),
+	.mask_off = offsetof(struct shared_info, evtchn_mask),
+	.selector_off = offsetof(struct vcpu_info, evtchn_pending_sel),
+};
+
+static const struct evtchn_abi abi32 = {
+	.ports = XEN_EVTCHN_2L_PORTS_32,
+	.word_bits = 32,
+	.pending_off = offsetof(struct xen_compat_shared_info, evtchn_pending),
+	.mask_off = offsetof(struct xen_compat_shared_info, evtchn_mask),
+	.selector_off = offsetof(struct xen_compat_vcpu_info, evtchn_pending_sel),
+};
+
+static const struct evtchn_abi *abi_now(struct kvm *kvm)
+{
+	/* Every selector word of either ABI fits the shadow. */
+	BUILD_BUG_ON(XEN_EVTCHN_2L_PORTS_64 / 64 > BITS_PER_LONG);
+	BUILD_BUG_ON(XEN_EVTCHN_2L_PORTS_32 / 32 > BITS_PER_LONG);
+	return READ_ONCE(kvm->arch.xen.long_mode) ? &abi64 : &abi32;
+}
+
 /**
  * xen_evtchn_max_port() - the number of ports of the VM's 2-level ABI
  * @kvm: the VM
@@ -59,61 +97,65 @@
  */
 unsigned int xen_evtchn_max_port(struct kvm *kvm)
 {
-	return kvm->arch.xen.long_mode ? XEN_EVTCHN_2L_PORTS_64 :
-					 XEN_EVTCHN_2L_PORTS_32;
+	return abi_now(kvm)->ports;
 }
 
-static unsigned int bits_per_word(struct kvm *kvm)
+/**
+ * xen_evtchn_vcpu_idx() - the index of the vCPU whose APIC ID is @vcpu_id
+ * @kvm: the VM
+ * @vcpu_id: the APIC ID that a route, a port or the VMM names
+ *
+ * Senders resolve their target once, when they are set up, so that an
+ * event does not search the vCPUs (O(n), possibly in hard-IRQ context).
+ *
+ * Return: the index, or -1 if no such vCPU exists (yet).
+ */
+int xen_evtchn_vcpu_idx(struct kvm *kvm, u32 vcpu_id)
 {
-	return kvm->arch.xen.long_mode ? 64 : 32;
-}
+	struct kvm_vcpu *vcpu = kvm_get_vcpu_by_id(kvm, vcpu_id);
 
-/* evtchn_pending and evtchn_mask in the mapped shared_info @khva. */
-static void shared_info_bitmaps(struct kvm *kvm, void *khva,
-				unsigned long **pending, unsigned long **mask)
-{
-	if (kvm->arch.xen.long_mode) {
-		struct shared_info *si = khva;
-
-		*pending = (unsigned long *)si->evtchn_pending;
-		*mask = (unsigned long *)si->evtchn_mask;
-	} else {
-		struct xen_compat_shared_info *si = khva;
-
-		*pending = (unsigned long *)si->evtchn_pending;
-		*mask = (unsigned long *)si->evtchn_mask;
-	}
-}
-
-/* The vCPU an event targets; caches its index for the next time. */
-static struct kvm_vcpu *target_vcpu(struct kvm *kvm, struct kvm_xen_evtchn *xe)
-{
-	int idx = READ_ONCE(xe->vcpu_idx);
-	struct kvm_vcpu *vcpu;
-
-	if (idx >= 0)
-		return kvm_get_vcpu(kvm, idx);
-	vcpu = kvm_get_vcpu_by_id(kvm, xe->vcpu_id);
-	if (vcpu)
-		WRITE_ONCE(xe->vcpu_idx, vcpu->vcpu_idx);
-	return vcpu;
+	return vcpu ? vcpu->vcpu_idx : -1;
 }
 
 /*
- * Set bit @nr of a 32-bit ABI selector; true if it was clear.  That
- * selector is only 4-byte aligned (at offset 4 of a vcpu_info that itself
- * need only be 4-byte aligned): a 64-bit bit operation on it could split
- * a cache line, so it gets a 32-bit one.
+ * The vCPU an event targets.  A sender set up before its vCPU existed has
+ * no index: such an event searches, and finds the vCPU once it exists.
  */
-static bool set_selector32(u32 *sel, unsigned int nr)
+static struct kvm_vcpu *target_vcpu(struct kvm *kvm,
+				    const struct kvm_xen_evtchn *xe)
 {
-	u32 old = READ_ONCE(*sel);
+	if (xe->vcpu_idx >= 0)
+		return kvm_get_vcpu(kvm, xe->vcpu_idx);
+	return kvm_get_vcpu_by_id(kvm, xe->vcpu_id);
+}
+
+/*
+ * Set bit @word of the selector at @vi + @abi's offset; true if it was
+ * clear.  vcpu_info need only be 4-byte aligned, so the 64-bit selector
+ * may straddle a cache line: a locked 64-bit operation on it would be a
+ * split lock (#AC on hosts that detect them).  Only the naturally aligned
+ * 32-bit half that holds the bit is touched, in either ABI.
+ */
+static bool set_selector_bit(void *vi, const struct evtchn_abi *abi,
+			     unsigned int word)
+{
+	u32 *half = (u32 *)(vi + abi->selector_off) + word / 32;
+	u32 bit = BIT(word % 32), old = READ_ONCE(*half);
 
 	do {
-		if (old & BIT(nr))
+		if (old & bit)
 			return false;
-	} while (!try_cmpxchg(sel, &old, old | BIT(nr)));
+	} while (!try_cmpxchg(half, &old, old | bit));
 	return true;
+}
+
+/* evtchn_upcall_pending: byte 0 of vcpu_info in both ABIs. */
+static u8 *upcall_pending(void *vi)
+{
+	BUILD_BUG_ON(offsetof(struct vcpu_info, evtchn_upcall_pending) != 0);
+	BUILD_BUG_ON(offsetof(struct xen_compat_vcpu_info,
+			      evtchn_upcall_pending) != 0);
+	return vi;
 }
 
 /*
@@ -121,7 +163,8 @@ static bool set_selector32(u32 *sel, unsigned int nr)
  * shadow.  Returns true if the vCPU must be kicked for the upcall.  Any
  * context; the caller holds kvm->srcu.
  */
-static bool raise_selector(struct kvm_vcpu *vcpu, unsigned int word)
+static bool raise_selector(struct kvm_vcpu *vcpu, const struct evtchn_abi *abi,
+			   unsigned int word)
 {
 	struct gfn_to_pfn_cache *gpc = &vcpu->arch.xen.vcpu_info_cache;
 	unsigned long flags;
@@ -132,20 +175,9 @@ static bool raise_selector(struct kvm_vcpu *vcpu, unsigned int word)
 		read_unlock_irqrestore(&gpc->lock, flags);
 		return !test_and_set_bit(word, &vcpu->arch.xen.evtchn_pending_sel);
 	}
-
-	if (vcpu->kvm->arch.xen.long_mode) {
-		struct vcpu_info *vi = gpc->khva;
-
-		kick = !test_and_set_bit(word, &vi->evtchn_pending_sel);
-		if (kick)
-			WRITE_ONCE(vi->evtchn_upcall_pending, 1);
-	} else {
-		struct xen_compat_vcpu_info *vi = gpc->khva;
-
-		kick = set_selector32(&vi->evtchn_pending_sel, word);
-		if (kick)
-			WRITE_ONCE(vi->evtchn_upcall_pending, 1);
-	}
+	kick = set_selector_bit(gpc->khva, abi, word);
+	if (kick)
+		WRITE_ONCE(*upcall_pending(gpc->khva), 1);
 	read_unlock_irqrestore(&gpc->lock, flags);
 
 	/* The vCPU's own upcall vector needs no kick: the APIC does it. */
@@ -190,14 +222,15 @@ static void kick_vcpu(struct kvm_vcpu *vcpu)
  */
 int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 {
+	const struct evtchn_abi *abi = abi_now(kvm);
 	struct gfn_to_pfn_cache *gpc = &kvm->arch.xen.shinfo_cache;
-	unsigned long *pending, *mask, flags;
+	unsigned long flags;
 	struct kvm_vcpu *vcpu;
 	bool kick = false;
 	int idx, ret;
 
 	vcpu = target_vcpu(kvm, xe);
-	if (!vcpu || xe->port >= xen_evtchn_max_port(kvm))
+	if (!vcpu || xe->port >= abi->ports)
 		return -EINVAL;
 	if (!mmget_not_zero(kvm->mm))
 		return -ESRCH;
@@ -211,18 +244,16 @@ int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 		return -EWOULDBLOCK;
 	}
 
-	shared_info_bitmaps(kvm, gpc->khva, &pending, &mask);
-
-	if (test_and_set_bit(xe->port, pending))
+	if (test_and_set_bit(xe->port, gpc->khva + abi->pending_off))
 		ret = 0;
-	else if (test_bit(xe->port, mask))
+	else if (test_bit(xe->port, gpc->khva + abi->mask_off))
 		ret = -ENOTCONN;
 	else
 		ret = 1;
 	read_unlock_irqrestore(&gpc->lock, flags);
 
 	if (ret == 1)
-		kick = raise_selector(vcpu, xe->port / bits_per_word(kvm));
+		kick = raise_selector(vcpu, abi, xe->port / abi->word_bits);
 	srcu_read_unlock(&kvm->srcu, idx);
 	/* Any context: the last reference, if it is, is dropped later. */
 	mmput_async(kvm->mm);
@@ -298,14 +329,15 @@ int xen_evtchn_set(struct kvm_xen_evtchn *xe, struct kvm *kvm)
  */
 static int sync_selector_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 {
+	const struct evtchn_abi *abi = abi_now(kvm);
 	struct gfn_to_pfn_cache *gpc = &kvm->arch.xen.shinfo_cache;
-	unsigned long *pending, *mask, flags;
 	struct kvm_vcpu *vcpu;
 	bool raise, kick = false;
+	unsigned long flags;
 	int idx;
 
 	vcpu = target_vcpu(kvm, xe);
-	if (!vcpu || xe->port >= xen_evtchn_max_port(kvm))
+	if (!vcpu || xe->port >= abi->ports)
 		return 0;
 	if (!mmget_not_zero(kvm->mm))
 		return 0;
@@ -318,12 +350,12 @@ static int sync_selector_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 		mmput(kvm->mm);
 		return gpc->active ? -EWOULDBLOCK : 0;
 	}
-	shared_info_bitmaps(kvm, gpc->khva, &pending, &mask);
-	raise = test_bit(xe->port, pending) && !test_bit(xe->port, mask);
+	raise = test_bit(xe->port, gpc->khva + abi->pending_off) &&
+		!test_bit(xe->port, gpc->khva + abi->mask_off);
 	read_unlock_irqrestore(&gpc->lock, flags);
 
 	if (raise)
-		kick = raise_selector(vcpu, xe->port / bits_per_word(kvm));
+		kick = raise_selector(vcpu, abi, xe->port / abi->word_bits);
 	srcu_read_unlock(&kvm->srcu, idx);
 	mmput(kvm->mm);
 
@@ -360,6 +392,7 @@ void xen_evtchn_sync_selector(struct kvm *kvm, struct kvm_xen_evtchn *xe)
  */
 void xen_evtchn_inject_pending_events(struct kvm_vcpu *vcpu)
 {
+	const struct evtchn_abi *abi = abi_now(vcpu->kvm);
 	struct gfn_to_pfn_cache *gpc = &vcpu->arch.xen.vcpu_info_cache;
 	unsigned long *shadow = &vcpu->arch.xen.evtchn_pending_sel;
 	unsigned long bits = READ_ONCE(*shadow), flags;
@@ -377,25 +410,13 @@ void xen_evtchn_inject_pending_events(struct kvm_vcpu *vcpu)
 		read_lock_irqsave(&gpc->lock, flags);
 	}
 
-	if (vcpu->kvm->arch.xen.long_mode) {
-		struct vcpu_info *vi = gpc->khva;
-
-		for_each_set_bit(word, &bits, BITS_PER_LONG) {
-			set_bit(word, &vi->evtchn_pending_sel);
-			clear_bit(word, shadow);
-		}
-		WRITE_ONCE(vi->evtchn_upcall_pending, 1);
-	} else {
-		struct xen_compat_vcpu_info *vi = gpc->khva;
-
-		/* Words past 31 (raised before a switch to 32-bit) go. */
-		for_each_set_bit(word, &bits, BITS_PER_LONG) {
-			if (word < 32)
-				set_selector32(&vi->evtchn_pending_sel, word);
-			clear_bit(word, shadow);
-		}
-		WRITE_ONCE(vi->evtchn_upcall_pending, 1);
+	/* Words the ABI lacks (raised before a switch to 32-bit) go. */
+	for_each_set_bit(word, &bits, BITS_PER_LONG) {
+		if (word < abi->ports / abi->word_bits)
+			set_selector_bit(gpc->khva, abi, word);
+		clear_bit(word, shadow);
 	}
+	WRITE_ONCE(*upcall_pending(gpc->khva), 1);
 	kvm_gpc_mark_dirty_in_slot(gpc);
 	read_unlock_irqrestore(&gpc->lock, flags);
 
@@ -420,7 +441,6 @@ int xen_evtchn_has_interrupt(struct kvm_vcpu *vcpu)
 	unsigned long flags;
 	int idx, ret;
 
-	/* Same offset in both ABIs (checked in compat_layout_check()). */
 	idx = srcu_read_lock(&vcpu->kvm->srcu);
 	read_lock_irqsave(&gpc->lock, flags);
 	while (!kvm_gpc_check(gpc, sizeof(struct vcpu_info))) {
@@ -435,7 +455,7 @@ int xen_evtchn_has_interrupt(struct kvm_vcpu *vcpu)
 		}
 		read_lock_irqsave(&gpc->lock, flags);
 	}
-	ret = !!READ_ONCE(((struct vcpu_info *)gpc->khva)->evtchn_upcall_pending);
+	ret = !!READ_ONCE(*upcall_pending(gpc->khva));
 	read_unlock_irqrestore(&gpc->lock, flags);
 out:
 	srcu_read_unlock(&vcpu->kvm->srcu, idx);

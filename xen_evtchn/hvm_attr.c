@@ -114,14 +114,20 @@ out:
 int xen_evtchn_set_long_mode(struct kvm *kvm, bool long_mode, bool always)
 {
 	int ret = 0;
+	bool moved = false;
 
 	mutex_lock(&kvm->arch.xen.xen_lock);
 	if (always || kvm->arch.xen.long_mode != long_mode) {
-		kvm->arch.xen.long_mode = long_mode;
-		if (kvm->arch.xen.shinfo_cache.active)
+		WRITE_ONCE(kvm->arch.xen.long_mode, long_mode);
+		moved = kvm->arch.xen.shinfo_cache.active;
+		if (moved)
 			ret = write_wallclock(kvm);
 	}
 	mutex_unlock(&kvm->arch.xen.xen_lock);
+
+	/* Pending ports now have their selectors where this ABI has them. */
+	if (moved && !ret)
+		xen_evtchn_resync(kvm);
 	return ret;
 }
 
@@ -156,8 +162,10 @@ static int set_shared_info(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
 	mutex_unlock(&kvm->arch.xen.xen_lock);
 
 	/* Timer events that found no shared_info can go now. */
-	if (!ret && gpc->active)
+	if (!ret && gpc->active) {
 		xen_evtchn_timer_resume(kvm);
+		xen_evtchn_resync(kvm);
+	}
 	return ret;
 }
 

@@ -10,8 +10,8 @@
  * exits to the VMM.
  *
  * Owns struct xen_evtchn_vm's port table: an xarray indexed by send port.
- * Entries are never changed once published (but for the target vCPU's
- * index, cached on first use): an update publishes a new entry.  The old
+ * Entries are never changed once published: an update publishes a new
+ * entry.  The old
  * one, and a removed one, is freed (and its eventfd put) after an SRCU
  * grace period of kvm->srcu, under which the hypercall path reads them;
  * that wait is never done with a lock held.
@@ -63,7 +63,7 @@ static int set_target(struct kvm *kvm, struct xen_evtchn_port *p,
 		return -EINVAL;
 	p->target.port = data->u.evtchn.deliver.port.port;
 	p->target.vcpu_id = data->u.evtchn.deliver.port.vcpu;
-	p->target.vcpu_idx = -1;
+	p->target.vcpu_idx = xen_evtchn_vcpu_idx(kvm, p->target.vcpu_id);
 	p->target.priority = data->u.evtchn.deliver.port.priority;
 	return 0;
 }
@@ -295,6 +295,30 @@ bool xen_evtchn_hcall_send(struct kvm_vcpu *vcpu, u64 arg, u64 *result)
 	}
 	*result = 0;
 	return true;
+}
+
+/**
+ * xen_evtchn_ports_sync_selectors() - resync the selector of each port
+ * @kvm: the VM
+ *
+ * For every port of the table that raises a port of this guest, see
+ * xen_evtchn_sync_selector().
+ *
+ * Context: process context (a VM or vCPU ioctl); may sleep.
+ */
+void xen_evtchn_ports_sync_selectors(struct kvm *kvm)
+{
+	struct xen_evtchn_vm *xvm = vm_of(kvm);
+	struct xen_evtchn_port *p;
+	unsigned long port;
+	int idx;
+
+	might_sleep();
+	idx = srcu_read_lock(&kvm->srcu);
+	xa_for_each(&xvm->ports, port, p)
+		if (!p->eventfd)
+			xen_evtchn_sync_selector(kvm, &p->target);
+	srcu_read_unlock(&kvm->srcu, idx);
 }
 
 /**

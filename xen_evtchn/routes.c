@@ -10,8 +10,10 @@
  * that cannot map shared_info, KVM retries from its irqfd workqueue through
  * the entry's set() callback here, in process context.
  *
- * Context: setup under kvm->irq_lock (process context); route_set() in
- * process context or a kernel thread; the ioctl in process context.
+ * Context: setup in process context, with no KVM lock held (KVM fills a
+ * new routing table before it takes kvm->irq_lock to publish it);
+ * route_set() in process context or a kernel thread; the ioctl in process
+ * context.
  */
 
 #include <linux/kvm_host.h>
@@ -36,22 +38,24 @@ static int route_set(struct kvm_kernel_irq_routing_entry *e, struct kvm *kvm,
  * The port is not checked against the ABI's limit, nor the vCPU for
  * existence: a VMM restoring a VM may set routes before the guest's mode or
  * its vCPUs; events to an invalid target are not delivered until it is
- * valid.  If the port is already pending and unmasked, its selector bit is
- * set again (see xen_evtchn_sync_selector()).
+ * valid.  The target vCPU's index is resolved here, once, if the vCPU
+ * exists.  If the port is already pending and unmasked, its selector bit
+ * is set again (see resync.c).
  *
- * Context: process context, kvm->irq_lock held.
+ * Context: process context, no KVM lock held; may sleep.
  * Return: 0, or -EINVAL for a priority other than 2-level.
  */
 int xen_evtchn_setup_route(struct kvm *kvm,
 			   struct kvm_kernel_irq_routing_entry *e,
 			   const struct kvm_irq_routing_entry *ue)
 {
+	might_sleep();
 	if (ue->u.xen_evtchn.priority != KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL)
 		return -EINVAL;
 
 	e->xen_evtchn.port = ue->u.xen_evtchn.port;
 	e->xen_evtchn.vcpu_id = ue->u.xen_evtchn.vcpu;
-	e->xen_evtchn.vcpu_idx = -1;	/* found on first use */
+	e->xen_evtchn.vcpu_idx = xen_evtchn_vcpu_idx(kvm, e->xen_evtchn.vcpu_id);
 	e->xen_evtchn.priority = ue->u.xen_evtchn.priority;
 	e->set = route_set;
 

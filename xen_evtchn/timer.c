@@ -5,21 +5,32 @@
  * VCPUOP_stop_singleshot_timer.
  *
  * A deadline is in the guest's kvmclock nanoseconds; vcpu->arch.xen.timer,
- * an hrtimer on CLOCK_MONOTONIC, fires at the matching host time and raises
- * the timer's port on its vCPU through the atomic delivery path.  When that
- * cannot map shared_info, the event waits in timer_pending and the vCPU
- * delivers it on its way in (inject_timer_irqs).  If shared_info is not set
- * up at all then, the event is deferred, with its deadline kept, until
- * shared_info is set up again (xen_evtchn_timer_resume()): it is never
- * dropped.  timer_expires is the pending deadline, 0 when none.
+ * a soft hrtimer on CLOCK_MONOTONIC, fires at the matching host time and
+ * raises the timer's port on its vCPU through the atomic delivery path.
+ * timer_expires is the deadline of the event not yet in shared_info, 0
+ * when there is none.
  *
- * Owns timer_virq, timer_expires and timer_pending of vcpu->arch.xen, and
- * struct xen_evtchn_vm's timer_deferred bitmap.
+ * When the event cannot be raised at once (shared_info not mapped), it
+ * waits: the vCPU's bit in struct xen_evtchn_vm's timer_waiting says so,
+ * and the vCPU raises it on its way into the guest.  If shared_info is not
+ * set up at all, it keeps waiting, deadline and all, until the VMM sets
+ * shared_info again; then xen_evtchn_timer_resume() tells the vCPU to try
+ * again.  It is never dropped, except by the guest's or the VMM's own
+ * re-arm or stop.
  *
- * Context: the hrtimer callback in softirq context (a soft hrtimer, so
- * that delivery's rwlocks are allowed on PREEMPT_RT; it does not sleep);
- * everything else in vCPU or process context, with the vCPU not running
- * (its ioctls, its hypercalls, its way into the guest).
+ * Owns timer_virq and timer_expires of vcpu->arch.xen, and timer_waiting.
+ * timer_pending, which KVM reads to know that the vCPU must call
+ * inject_timer_irqs, is only a doorbell here: ringing it wrongly costs a
+ * call that finds nothing waiting.  Only the vCPU (its loop, its
+ * hypercalls, its ioctls under vcpu->mutex) changes the timer's state;
+ * the hrtimer callback runs only while the timer is armed, and the vCPU
+ * cancels it (waiting for a running callback) before touching the state.
+ * timer_resume, on the VM ioctl's thread, only rings doorbells.
+ *
+ * Context: the hrtimer callback in softirq context (a soft hrtimer, also
+ * on PREEMPT_RT, where delivery's rwlocks may sleep; it does not sleep
+ * itself); or, for a deadline already past, in vCPU context.  Everything
+ * else in vCPU or process context.
  */
 
 #include <linux/hrtimer.h>
@@ -39,11 +50,25 @@
 static struct kvm_xen_evtchn timer_event(struct kvm_vcpu *vcpu)
 {
 	return (struct kvm_xen_evtchn) {
-		.port = vcpu->arch.xen.timer_virq,
+		.port = READ_ONCE(vcpu->arch.xen.timer_virq),
 		.vcpu_id = vcpu->vcpu_id,
 		.vcpu_idx = vcpu->vcpu_idx,
 		.priority = KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL,
 	};
+}
+
+static unsigned long *timer_waiting(struct kvm_vcpu *vcpu)
+{
+	struct xen_evtchn_vm *xvm = kvm_xen_accel_vm_data(vcpu->kvm);
+
+	return xvm->timer_waiting;
+}
+
+static void ring_doorbell(struct kvm_vcpu *vcpu)
+{
+	atomic_set(&vcpu->arch.xen.timer_pending, 1);
+	kvm_make_request(KVM_REQ_UNBLOCK, vcpu);
+	kvm_vcpu_kick(vcpu);
 }
 
 /**
@@ -57,76 +82,82 @@ enum hrtimer_restart xen_evtchn_timer_expired(struct kvm_vcpu *vcpu)
 {
 	struct kvm_xen_evtchn e = timer_event(vcpu);
 
-	if (atomic_read(&vcpu->arch.xen.timer_pending))
-		return HRTIMER_NORESTART;
-
-	if (xen_evtchn_set_fast(&e, vcpu->kvm) != -EWOULDBLOCK) {
+	if (xen_evtchn_set_fast(&e, vcpu->kvm) == -EWOULDBLOCK) {
+		/* shared_info is not mapped: the vCPU raises it. */
+		set_bit(vcpu->vcpu_idx, timer_waiting(vcpu));
+		ring_doorbell(vcpu);
+	} else {
 		vcpu->arch.xen.timer_expires = 0;
-		return HRTIMER_NORESTART;
 	}
-
-	/* shared_info is not mapped: the vCPU delivers it on its way in. */
-	atomic_inc(&vcpu->arch.xen.timer_pending);
-	kvm_make_request(KVM_REQ_UNBLOCK, vcpu);
-	kvm_vcpu_kick(vcpu);
 	return HRTIMER_NORESTART;
 }
 
 /**
- * xen_evtchn_inject_timer_irqs() - deliver a timer event that had to wait
- * @vcpu: the vCPU, on its way into the guest
+ * xen_evtchn_inject_timer_irqs() - raise a timer event that had to wait
+ * @vcpu: the vCPU, on its way into the guest (or reading its timer)
  *
- * Context: vCPU context; may sleep.
+ * If shared_info is still not set up, the event keeps waiting, with its
+ * deadline, for xen_evtchn_timer_resume().
+ *
+ * Context: vCPU context (vcpu->mutex held); may sleep.
  */
 void xen_evtchn_inject_timer_irqs(struct kvm_vcpu *vcpu)
 {
-	struct xen_evtchn_vm *xvm = kvm_xen_accel_vm_data(vcpu->kvm);
 	struct kvm_xen_evtchn e = timer_event(vcpu);
 
-	if (atomic_read(&vcpu->arch.xen.timer_pending) <= 0)
-		return;
-
-	if (xen_evtchn_set(&e, vcpu->kvm) < 0 &&
-	    !vcpu->kvm->arch.xen.shinfo_cache.active)
-		/* No shared_info at all: keep the event and its deadline. */
-		set_bit(vcpu->vcpu_idx, xvm->timer_deferred);
-	else
-		vcpu->arch.xen.timer_expires = 0;
+	might_sleep();
 	atomic_set(&vcpu->arch.xen.timer_pending, 0);
+	if (!test_bit(vcpu->vcpu_idx, timer_waiting(vcpu)))
+		return;
+	if (xen_evtchn_set(&e, vcpu->kvm) < 0 &&
+	    !READ_ONCE(vcpu->kvm->arch.xen.shinfo_cache.active))
+		return;
+	clear_bit(vcpu->vcpu_idx, timer_waiting(vcpu));
+	vcpu->arch.xen.timer_expires = 0;
 }
 
 /**
- * xen_evtchn_timer_resume() - shared_info is back: deliver deferred events
+ * xen_evtchn_timer_resume() - shared_info is back: retry waiting events
  * @kvm: the VM
  *
- * Each vCPU with a deferred event delivers it on its way in, as for an
- * event that had to wait: the vCPU alone changes its timer state.
+ * Rings the doorbell of each vCPU whose timer event waits; the vCPU itself
+ * raises the event on its way in.  A vCPU that re-armed or stopped its
+ * timer meanwhile finds nothing waiting.
  *
- * Context: process context.
+ * Context: process context (the VM ioctl that set shared_info).
  */
 void xen_evtchn_timer_resume(struct kvm *kvm)
 {
-	struct xen_evtchn_vm *xvm = kvm_xen_accel_vm_data(kvm);
 	struct kvm_vcpu *vcpu;
 	unsigned long i;
 
-	kvm_for_each_vcpu(i, vcpu, kvm) {
-		if (!test_and_clear_bit(vcpu->vcpu_idx, xvm->timer_deferred))
-			continue;
-		atomic_set(&vcpu->arch.xen.timer_pending, 1);
-		kvm_make_request(KVM_REQ_UNBLOCK, vcpu);
-		kvm_vcpu_kick(vcpu);
-	}
+	kvm_for_each_vcpu(i, vcpu, kvm)
+		if (test_bit(vcpu->vcpu_idx, timer_waiting(vcpu)))
+			ring_doorbell(vcpu);
 }
 
+/**
+ * xen_evtchn_timer_sync_selector() - resync the timer port's selector
+ * @vcpu: the vCPU; nothing to do if it has no timer VIRQ
+ *
+ * See xen_evtchn_sync_selector().
+ *
+ * Context: process context; may sleep.
+ */
+void xen_evtchn_timer_sync_selector(struct kvm_vcpu *vcpu)
+{
+	struct kvm_xen_evtchn e = timer_event(vcpu);
+
+	if (e.port)
+		xen_evtchn_sync_selector(vcpu->kvm, &e);
+}
+
+/* Disarm, and forget an event that waits: vCPU context only. */
 static void stop_timer(struct kvm_vcpu *vcpu)
 {
-	struct xen_evtchn_vm *xvm = kvm_xen_accel_vm_data(vcpu->kvm);
-
 	hrtimer_cancel(&vcpu->arch.xen.timer);
-	clear_bit(vcpu->vcpu_idx, xvm->timer_deferred);
+	clear_bit(vcpu->vcpu_idx, timer_waiting(vcpu));
 	vcpu->arch.xen.timer_expires = 0;
-	atomic_set(&vcpu->arch.xen.timer_pending, 0);
 }
 
 /*
@@ -153,7 +184,7 @@ static void start_timer(struct kvm_vcpu *vcpu, u64 deadline, bool fix_bogus)
 		xen_evtchn_timer_expired(vcpu);
 	else
 		hrtimer_start(&vcpu->arch.xen.timer, ktime_add_ns(mono, delta),
-			      HRTIMER_MODE_ABS);
+			      HRTIMER_MODE_ABS_SOFT);
 }
 
 /**
@@ -162,7 +193,7 @@ static void start_timer(struct kvm_vcpu *vcpu, u64 deadline, bool fix_bogus)
  * @data: port (0: no timer VIRQ), priority, and deadline (0: not armed)
  *
  * A deadline in the past fires at once.  If the port is already pending
- * and unmasked, its selector bit is set again (seed 003).
+ * and unmasked, its selector bit is set again (see resync.c).
  *
  * Context: process context, vcpu->mutex held.
  * Return: 0, or -EINVAL for a port with a priority other than 2-level.
@@ -170,19 +201,16 @@ static void start_timer(struct kvm_vcpu *vcpu, u64 deadline, bool fix_bogus)
 int xen_evtchn_set_timer_attr(struct kvm_vcpu *vcpu,
 			      struct kvm_xen_vcpu_attr *data)
 {
-	struct kvm_xen_evtchn e;
-
 	if (data->u.timer.port &&
 	    data->u.timer.priority != KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL)
 		return -EINVAL;
 
 	stop_timer(vcpu);
-	vcpu->arch.xen.timer_virq = data->u.timer.port;
+	WRITE_ONCE(vcpu->arch.xen.timer_virq, data->u.timer.port);
 	if (!data->u.timer.port)
 		return 0;
 
-	e = timer_event(vcpu);
-	xen_evtchn_sync_selector(vcpu->kvm, &e);
+	xen_evtchn_timer_sync_selector(vcpu);
 	if (data->u.timer.expires_ns)
 		start_timer(vcpu, data->u.timer.expires_ns, false);
 	return 0;
@@ -193,9 +221,9 @@ int xen_evtchn_set_timer_attr(struct kvm_vcpu *vcpu,
  * @vcpu: the vCPU
  * @data: filled with the port, priority and pending deadline
  *
- * A timer that fired but waits to be delivered is delivered first, so that
- * the state returned is either a deadline still to come or an event in
- * shared_info, never one lost in between.  A deferred event keeps its
+ * A timer event that waits is raised first, so that the state returned is
+ * either a deadline still to come or an event in shared_info, never one
+ * lost in between.  An event that still waits for shared_info keeps its
  * (past) deadline: restored, it fires at once.
  *
  * Context: process context, vcpu->mutex held; no Xen lock held (delivery
@@ -217,7 +245,7 @@ void xen_evtchn_get_timer_attr(struct kvm_vcpu *vcpu,
 	/* Still to come: arm it again (the snapshot is taken). */
 	if (armed)
 		hrtimer_start_expires(&vcpu->arch.xen.timer,
-				      HRTIMER_MODE_ABS);
+				      HRTIMER_MODE_ABS_SOFT);
 }
 
 /**
@@ -257,8 +285,9 @@ bool xen_evtchn_hcall_vcpu_op(struct kvm_vcpu *vcpu, bool is_64bit, u64 cmd,
 			      u64 vcpu_id, u64 arg, u64 *result)
 {
 	struct vcpu_set_singleshot_timer t;
-	/* The 32-bit struct lacks the 64-bit one's 4 bytes of tail padding. */
-	unsigned int len = is_64bit ? sizeof(t) : 12;
+	/* The 32-bit struct ends with flags: no tail padding. */
+	unsigned int len = is_64bit ? sizeof(t) :
+			   offsetofend(struct vcpu_set_singleshot_timer, flags);
 
 	if (!vcpu->arch.xen.timer_virq)
 		return false;

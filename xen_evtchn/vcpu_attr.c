@@ -115,6 +115,12 @@ int xen_evtchn_vcpu_set_attr(struct kvm_vcpu *vcpu,
 	}
 	srcu_read_unlock(&kvm->srcu, idx);
 	mutex_unlock(&kvm->arch.xen.xen_lock);
+
+	/* A new vcpu_info gets the selectors of the ports pending for it. */
+	if (!ret && (data->type == KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO ||
+		     data->type == KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO_HVA) &&
+	    vcpu->arch.xen.vcpu_info_cache.active)
+		xen_evtchn_resync(kvm);
 	return ret;
 }
 

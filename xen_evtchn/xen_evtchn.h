@@ -30,14 +30,14 @@
  * @ports: the outbound port table (ports.c): send port to struct
  *	xen_evtchn_port; entries are read under kvm->srcu, never changed
  *	once published, and freed after an SRCU grace period
- * @timer_deferred: by vCPU index, a timer event that found no shared_info
- *	and waits for it (timer.c)
+ * @timer_waiting: by vCPU index, a timer event that fired but is not in
+ *	shared_info yet (timer.c)
  */
 struct xen_evtchn_vm {
 	struct kvm *kvm;
 	struct mutex ports_lock;	/* serializes changes to @ports */
 	struct xarray ports;
-	unsigned long timer_deferred[BITS_TO_LONGS(KVM_MAX_VCPUS)];
+	unsigned long timer_waiting[BITS_TO_LONGS(KVM_MAX_VCPUS)];
 };
 
 /*
@@ -73,6 +73,7 @@ struct xen_compat_shared_info {
 
 /* deliver.c */
 unsigned int xen_evtchn_max_port(struct kvm *kvm);
+int xen_evtchn_vcpu_idx(struct kvm *kvm, u32 vcpu_id);
 int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm);
 int xen_evtchn_set(struct kvm_xen_evtchn *xe, struct kvm *kvm);
 void xen_evtchn_sync_selector(struct kvm *kvm, struct kvm_xen_evtchn *xe);
@@ -92,11 +93,13 @@ void xen_evtchn_ports_init(struct xen_evtchn_vm *xvm);
 void xen_evtchn_ports_destroy(struct xen_evtchn_vm *xvm);
 int xen_evtchn_set_port(struct kvm *kvm, struct kvm_xen_hvm_attr *data);
 bool xen_evtchn_hcall_send(struct kvm_vcpu *vcpu, u64 arg, u64 *result);
+void xen_evtchn_ports_sync_selectors(struct kvm *kvm);
 
 /* timer.c */
 enum hrtimer_restart xen_evtchn_timer_expired(struct kvm_vcpu *vcpu);
 void xen_evtchn_inject_timer_irqs(struct kvm_vcpu *vcpu);
 void xen_evtchn_timer_resume(struct kvm *kvm);
+void xen_evtchn_timer_sync_selector(struct kvm_vcpu *vcpu);
 int xen_evtchn_set_timer_attr(struct kvm_vcpu *vcpu,
 			      struct kvm_xen_vcpu_attr *data);
 void xen_evtchn_get_timer_attr(struct kvm_vcpu *vcpu,
@@ -118,6 +121,9 @@ int xen_evtchn_set_runstate_attr(struct kvm_vcpu *vcpu,
 				 struct kvm_xen_vcpu_attr *data);
 int xen_evtchn_get_runstate_attr(struct kvm_vcpu *vcpu,
 				 struct kvm_xen_vcpu_attr *data);
+
+/* resync.c */
+void xen_evtchn_resync(struct kvm *kvm);
 
 /* hvm_config.c */
 int xen_evtchn_hvm_config(struct kvm *kvm, struct kvm_xen_hvm_config *xhc);

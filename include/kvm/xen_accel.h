@@ -39,8 +39,9 @@
  * @vcpu_set_attr: KVM_XEN_VCPU_SET_ATTR, vcpu->mutex held
  * @vcpu_get_attr: KVM_XEN_VCPU_GET_ATTR, vcpu->mutex held
  * @evtchn_send: KVM_XEN_HVM_EVTCHN_SEND
- * @setup_evtchn: a KVM_IRQ_ROUTING_XEN_EVTCHN routing entry is being set,
- *	kvm->irq_lock held
+ * @setup_evtchn: a KVM_IRQ_ROUTING_XEN_EVTCHN routing entry is being set
+ *	up, in a new routing table not yet published; process context, no
+ *	KVM lock held (KVM_SET_GSI_ROUTING calls may run it concurrently)
  * @set_evtchn_fast: deliver an event from atomic context (irqfd wakeup);
  *	-EWOULDBLOCK asks KVM to retry from process context
  * @write_hypercall_page: the guest wrote the hypercall page MSR; non-zero

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Userspace unit tests of xen_evtchn/deliver.c and xen_evtchn/ports.c,
+ * Userspace unit tests of xen_evtchn/deliver.c, ports.c and routes.c,
  * compiled from the module's own files against shim/ (a model of the
  * kernel and KVM), with AddressSanitizer and UndefinedBehaviorSanitizer:
  * the 2-level delivery in both layouts, the shadow selector and its
@@ -22,6 +22,11 @@ struct task_struct *current = &vm_task;
 bool shim_atomic;
 int shim_srcu_syncs;
 int shim_eventfd_signals;
+int shim_misaligned_atomics;
+int shim_vcpu_searches;
+void (*shim_on_read_lock)(rwlock_t *lock);
+void (*shim_step_hook)(void);
+static u64 guest_now;
 static int live_eventfds, mm_borrows;
 
 void kthread_use_mm(struct mm_struct *mm)
@@ -88,6 +93,12 @@ int kvm_xen_accel_deliver_vector(struct kvm_vcpu *vcpu, u8 vector)
 	return 1;
 }
 
+u64 kvm_xen_accel_guest_clock(struct kvm_vcpu *vcpu, ktime_t *mono)
+{
+	*mono = guest_now;
+	return guest_now;
+}
+
 void xen_evtchn_wake_poller(struct kvm_vcpu *vcpu, unsigned int port)
 {
 	polled_port = port;
@@ -123,6 +134,10 @@ static void vm_setup(bool long_mode)
 	current->mm = &vm_mm;
 	shim_atomic = false;
 	shim_eventfd_signals = 0;
+	shim_misaligned_atomics = 0;
+	shim_on_read_lock = NULL;
+	shim_step_hook = NULL;
+	guest_now = 1000;
 	polled_port = -1;
 }
 
@@ -151,6 +166,8 @@ static void run(const char *name, void (*fn)(bool), bool long_mode)
 	fn(long_mode);
 	/* Every reference taken on the VM's address space was given back. */
 	CHECK(vm_mm.mm_users <= 1);
+	/* No locked operation split a cache line. */
+	CHECK(shim_misaligned_atomics == 0);
 	vm_teardown();
 	tests++;
 	failures += test_failed;
@@ -194,7 +211,7 @@ static void test_unmasked(bool lm)
 	CHECK(sel(1, lm) == 1ull << (e.port / (lm ? 64 : 32)));
 	CHECK(vinfo[1]->evtchn_upcall_pending == 1);
 	CHECK(vcpus[1].kicks == 1 && vcpus[1].vectors == 0);
-	CHECK(e.vcpu_idx == 1);			/* cached for next time */
+	CHECK(e.vcpu_idx == -1);		/* the caller's, not written */
 	CHECK(polled_port == (int)e.port);
 	/* Again: already pending, nothing new. */
 	CHECK(xen_evtchn_set_fast(&e, &kvm) == 0);
@@ -408,6 +425,257 @@ static void test_pending_port_resync_on_assign(bool lm)
 	CHECK(sel(1, lm) == 1ull << (40 / (lm ? 64 : 32)));
 }
 
+/*
+ * A vcpu_info at +52 of a cache line: the 64-bit selector (bytes 60-67)
+ * straddles the line.  Events to words 0, 31, 32 and 63 arrive, directly
+ * and through the shadow, and no locked operation splits the line.
+ */
+static void test_selector_across_lines(bool lm)
+{
+	u8 *lines = aligned_alloc(64, 192);
+	struct gfn_to_pfn_cache *gpc = &vcpus[0].arch.xen.vcpu_info_cache;
+	const unsigned int words[] = { 0, 31, 32, 63 };
+	unsigned int i, n = lm ? 4 : 2, bits = lm ? 64 : 32;
+	u64 want = 0, got;
+
+	memset(lines, 0, 192);
+	gpc->khva = lines + 52;
+	for (i = 0; i < n; i++) {
+		struct kvm_xen_evtchn e = ev(words[i] * bits + 1, 0);
+
+		CHECK(xen_evtchn_set_fast(&e, &kvm) == 1);
+		want |= 1ull << words[i];
+	}
+	memcpy(&got, lines + 52 + (lm ? 8 : 4), lm ? 8 : 4);
+	if (!lm)
+		got &= U32_MAX;
+	CHECK(got == want);
+
+	/* Again through the shadow. */
+	memset(lines, 0, 192);
+	memset(shinfo, 0, PAGE_SIZE);
+	gpc->valid = false;
+	for (i = 0; i < n; i++) {
+		struct kvm_xen_evtchn e = ev(words[i] * bits + 1, 0);
+
+		CHECK(xen_evtchn_set_fast(&e, &kvm) == 1);
+	}
+	gpc->valid = true;
+	xen_evtchn_inject_pending_events(&vcpus[0]);
+	memcpy(&got, lines + 52 + (lm ? 8 : 4), lm ? 8 : 4);
+	if (!lm)
+		got &= U32_MAX;
+	CHECK(got == want);
+	CHECK(lines[52] == 1);
+	gpc->khva = vinfo[0];
+	free(lines);
+}
+
+/* The guest switches ABI (a hypercall MSR write) while an event is raised. */
+static void flip_mode(rwlock_t *lock)
+{
+	if (lock != &kvm.arch.xen.shinfo_cache.lock)
+		return;
+	kvm.arch.xen.long_mode = !kvm.arch.xen.long_mode;
+	shim_on_read_lock = NULL;
+}
+
+/*
+ * The port passed the old ABI's limit; its selector word must come from
+ * the same ABI, or a 64-bit port's word counted in 32-bit words reaches
+ * past the shadow selector into the vCPU's other Xen state.
+ */
+static void test_mode_flip_during_delivery(bool lm)
+{
+	struct kvm_vcpu_xen *vx = &vcpus[0].arch.xen;
+	struct kvm_xen_evtchn e = ev(lm ? 4000 : 1000, 0);
+
+	vx->vcpu_info_cache.valid = false;
+	vx->vcpu_id = 7;
+	vx->poll_evtchn = 5;
+	shim_on_read_lock = flip_mode;
+	CHECK(xen_evtchn_set_fast(&e, &kvm) == 1);
+	CHECK(kvm.arch.xen.long_mode != lm);	/* it did flip */
+	CHECK(vx->evtchn_pending_sel == 1ul << (e.port / (lm ? 64 : 32)));
+	CHECK(vx->vcpu_id == 7 && vx->poll_evtchn == 5);
+}
+
+static struct kvm_irq_routing_entry route_to(u32 port, u32 vcpu_id)
+{
+	return (struct kvm_irq_routing_entry) {
+		.type = KVM_IRQ_ROUTING_XEN_EVTCHN,
+		.u.xen_evtchn = {
+			.port = port, .vcpu = vcpu_id,
+			.priority = KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL,
+		},
+	};
+}
+
+/*
+ * A route's target vCPU is found when the route is set, even before
+ * shared_info exists: the events, raised from copies of the entry (an
+ * irqfd's), search no more.  A vCPU created after its route is searched
+ * for by each event.
+ */
+static void test_route_resolves_vcpu(bool lm)
+{
+	struct kvm_irq_routing_entry ue = route_to(9, 5), later = route_to(10, 9);
+	struct kvm_kernel_irq_routing_entry e = {}, f = {}, copy;
+
+	kvm.arch.xen.shinfo_cache.active = false;
+	kvm.arch.xen.shinfo_cache.valid = false;
+	CHECK(xen_evtchn_setup_route(&kvm, &e, &ue) == 0);
+	CHECK(e.xen_evtchn.vcpu_idx == 1);
+	CHECK(xen_evtchn_setup_route(&kvm, &f, &later) == 0);
+	CHECK(f.xen_evtchn.vcpu_idx == -1);
+
+	kvm.arch.xen.shinfo_cache.active = true;
+	kvm.arch.xen.shinfo_cache.valid = true;
+	copy = e;
+	shim_vcpu_searches = 0;
+	CHECK(copy.set(&copy, &kvm, 0, 1, false) == 1);
+	CHECK(copy.set(&copy, &kvm, 0, 1, false) == 0);
+	CHECK(shim_vcpu_searches == 0);
+	CHECK(sel(1, lm) == 1);
+
+	/* No vCPU 9 yet: not delivered, then found once it exists. */
+	copy = f;
+	CHECK(copy.set(&copy, &kvm, 0, 1, false) == -EINVAL);
+	vcpus[0].vcpu_id = 9;
+	CHECK(copy.set(&copy, &kvm, 0, 1, false) == 1);
+	CHECK(sel(0, lm) == 1);
+	/* Only the rising edge raises an event. */
+	CHECK(copy.set(&copy, &kvm, 0, 0, false) == -EINVAL);
+	CHECK(xen_evtchn_setup_route(&kvm, &e, &(struct kvm_irq_routing_entry) {
+		.u.xen_evtchn = { .port = 9, .priority = 7 } }) == -EINVAL);
+}
+
+/* What KVM's vCPU loop does on its way into the guest. */
+static void vcpu_loop(struct kvm_vcpu *v)
+{
+	if (atomic_read(&v->arch.xen.timer_pending))
+		xen_evtchn_inject_timer_irqs(v);
+}
+
+/* The hrtimer fires: time moves to its deadline. */
+static void fire_timer(struct kvm_vcpu *v)
+{
+	CHECK(v->arch.xen.timer.queued);
+	v->arch.xen.timer.queued = false;
+	guest_now = v->arch.xen.timer.expires;
+	xen_evtchn_timer_expired(v);
+}
+
+static u64 timer_get(struct kvm_vcpu *v)
+{
+	struct kvm_xen_vcpu_attr a = { .type = KVM_XEN_VCPU_ATTR_TYPE_TIMER };
+
+	xen_evtchn_get_timer_attr(v, &a);
+	return a.u.timer.expires_ns;
+}
+
+static int rearm_at, steps;
+
+/* The guest re-arms its timer far ahead, on its own CPU, at step rearm_at. */
+static void rearm_on_step(void)
+{
+	u64 r;
+
+	if (++steps != rearm_at)
+		return;
+	shim_step_hook = NULL;
+	CHECK(xen_evtchn_hcall_set_timer_op(&vcpus[0], 1000000000, &r));
+}
+
+/*
+ * A timer event that fired without shared_info waits for it; the VMM sets
+ * shared_info again (timer_resume, on its own thread) while the guest
+ * re-arms.  Whatever the interleaving, the re-armed timer stays armed and
+ * a TIMER GET reads its deadline back, never 0.  The timer is a soft
+ * hrtimer.
+ */
+static void test_timer_resume_races_rearm(bool lm)
+{
+	struct kvm_xen_vcpu_attr a = {
+		.type = KVM_XEN_VCPU_ATTR_TYPE_TIMER,
+		.u.timer = {
+			.port = 20,
+			.priority = KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL,
+		},
+	};
+	struct gfn_to_pfn_cache *shc = &kvm.arch.xen.shinfo_cache;
+	struct kvm_vcpu *v = &vcpus[0];
+	u64 r;
+
+	for (rearm_at = 1; rearm_at <= 6; rearm_at++) {
+		CHECK(xen_evtchn_set_timer_attr(v, &a) == 0);
+		CHECK(xen_evtchn_hcall_set_timer_op(v, guest_now + 500, &r));
+		CHECK(v->arch.xen.timer.mode == HRTIMER_MODE_ABS_SOFT);
+		shc->active = false;
+		shc->valid = false;
+		fire_timer(v);
+		vcpu_loop(v);
+		CHECK(!pending(20));
+
+		shc->active = true;
+		shc->valid = true;
+		steps = 0;
+		shim_step_hook = rearm_on_step;
+		xen_evtchn_timer_resume(&kvm);
+		if (shim_step_hook) {
+			shim_step_hook = NULL;
+			CHECK(xen_evtchn_hcall_set_timer_op(v, 1000000000, &r));
+		}
+		vcpu_loop(v);
+		CHECK(timer_get(v) == 1000000000);
+		CHECK(v->arch.xen.timer.queued);
+		clear_bit(20, shinfo->evtchn_pending);
+	}
+}
+
+/*
+ * Without the race: the event that waited for shared_info is delivered
+ * once shared_info is back, and a GET meanwhile reads its (past) deadline.
+ */
+static void test_timer_waits_for_shared_info(bool lm)
+{
+	struct kvm_xen_vcpu_attr a = {
+		.type = KVM_XEN_VCPU_ATTR_TYPE_TIMER,
+		.u.timer = {
+			.port = 21,
+			.priority = KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL,
+		},
+	};
+	struct gfn_to_pfn_cache *shc = &kvm.arch.xen.shinfo_cache;
+	struct kvm_vcpu *v = &vcpus[0];
+	u64 r;
+
+	CHECK(xen_evtchn_set_timer_attr(v, &a) == 0);
+	CHECK(xen_evtchn_hcall_set_timer_op(v, 1500, &r));
+	shc->active = false;
+	shc->valid = false;
+	fire_timer(v);
+	vcpu_loop(v);
+	CHECK(!atomic_read(&v->arch.xen.timer_pending));	/* no spinning */
+	CHECK(timer_get(v) == 1500);
+	CHECK(!pending(21));
+
+	shc->active = true;
+	shc->valid = true;
+	xen_evtchn_timer_resume(&kvm);
+	CHECK(atomic_read(&v->arch.xen.timer_pending));
+	vcpu_loop(v);
+	CHECK(pending(21));
+	CHECK(timer_get(v) == 0);
+	CHECK(!v->arch.xen.timer.queued);
+
+	/* Fired with shared_info mapped: delivered at once. */
+	CHECK(xen_evtchn_hcall_set_timer_op(v, guest_now + 10, &r));
+	clear_bit(21, shinfo->evtchn_pending);
+	fire_timer(v);
+	CHECK(pending(21) && timer_get(v) == 0);
+}
+
 int main(void)
 {
 	static const struct {
@@ -425,6 +693,11 @@ int main(void)
 		{ "selector resync for a pending port", test_resync_selector },
 		{ "port table and EVTCHNOP_send", test_port_table },
 		{ "pending port resync on assign", test_pending_port_resync_on_assign },
+		{ "selector across a cache line (vcpu_info at +52)", test_selector_across_lines },
+		{ "ABI flipped during a delivery", test_mode_flip_during_delivery },
+		{ "route resolves its vCPU when set", test_route_resolves_vcpu },
+		{ "timer: resume races a re-arm", test_timer_resume_races_rearm },
+		{ "timer: event waits for shared_info", test_timer_waits_for_shared_info },
 	};
 	unsigned int i;
 

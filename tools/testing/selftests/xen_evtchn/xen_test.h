@@ -80,13 +80,13 @@ static inline struct kvm_vm *xen_vm_create(struct kvm_vcpu **vcpu,
 }
 
 /*
- * ...and set up for Xen: hypercall interception and EVTCHN_SEND, the ABI
- * (@long_mode), shared_info and the vCPU's vcpu_info.
+ * ...with Xen enabled: hypercall interception and EVTCHN_SEND, and the ABI
+ * (@long_mode); neither shared_info nor vcpu_info yet.
  */
-static inline struct kvm_vm *xen_vm_create_ready(struct kvm_vcpu **vcpu,
-						 void *guest_code,
-						 uint8_t **region,
-						 bool long_mode)
+static inline struct kvm_vm *xen_vm_create_bare(struct kvm_vcpu **vcpu,
+						void *guest_code,
+						uint8_t **region,
+						bool long_mode)
 {
 	struct kvm_vm *vm = xen_vm_create(vcpu, guest_code, region);
 	struct kvm_xen_hvm_config cfg = {
@@ -97,6 +97,18 @@ static inline struct kvm_vm *xen_vm_create_ready(struct kvm_vcpu **vcpu,
 
 	vm_ioctl(vm, KVM_XEN_HVM_CONFIG, &cfg);
 	hvm_set_value(vm, KVM_XEN_ATTR_TYPE_LONG_MODE, long_mode);
+	return vm;
+}
+
+/* ...and with shared_info and the vCPU's vcpu_info in place. */
+static inline struct kvm_vm *xen_vm_create_ready(struct kvm_vcpu **vcpu,
+						 void *guest_code,
+						 uint8_t **region,
+						 bool long_mode)
+{
+	struct kvm_vm *vm = xen_vm_create_bare(vcpu, guest_code, region,
+					       long_mode);
+
 	hvm_set_value(vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, SHINFO_GPA / PAGE_SIZE);
 	vcpu_info_at(*vcpu, VCPU_INFO_GPA);
 	return vm;

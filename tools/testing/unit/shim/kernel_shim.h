@@ -33,16 +33,16 @@ typedef u64 gpa_t;
 #define PAGE_SIZE		4096UL
 #define KVM_MAX_VCPUS		16
 #define BITS_TO_LONGS(n)	(((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
+#define offsetofend(t, m)	(offsetof(t, m) + sizeof(((t *)0)->m))
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define BUILD_BUG_ON(c)		static_assert(!(c), #c)
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define BIT(n)			(1UL << (n))
+#define BIT_ULL(n)		(1ULL << (n))
+#define NSEC_PER_MSEC		1000000L
 #define GFP_KERNEL		0
 #define GFP_KERNEL_ACCOUNT	0
-#define try_cmpxchg(p, oldp, new)					\
-	__atomic_compare_exchange_n((p), (oldp), (new), false,		\
-				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)
 
 #define MAX_ERRNO	4095
 
@@ -71,20 +71,54 @@ static inline void kfree(const void *p)
 	free((void *)p);
 }
 
+/*
+ * A test may run another CPU's action between two atomic operations of
+ * the code under test: each atomic operation ends with a step.
+ */
+extern void (*shim_step_hook)(void);
+
+static inline void shim_step(void)
+{
+	if (shim_step_hook)
+		shim_step_hook();
+}
+
+/*
+ * Atomic operations must be naturally aligned for their width: a locked
+ * operation that splits a cache line raises #AC on hosts with split-lock
+ * detection.  Each one here counts the misaligned ones it sees.
+ */
+extern int shim_misaligned_atomics;
+
+#define shim_check_aligned(p)						\
+	((uintptr_t)(p) % sizeof(*(p)) ? shim_misaligned_atomics++ : 0)
+
+#define try_cmpxchg(p, oldp, new)					\
+	(shim_check_aligned(p),						\
+	 __atomic_compare_exchange_n((p), (oldp), (new), false,	\
+				     __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+
 /* Bit operations on unsigned long arrays (x86 little-endian numbering). */
 static inline bool test_bit(unsigned long nr, const unsigned long *a)
 {
-	return a[nr / BITS_PER_LONG] & (1UL << (nr % BITS_PER_LONG));
+	bool set = a[nr / BITS_PER_LONG] & (1UL << (nr % BITS_PER_LONG));
+
+	shim_step();
+	return set;
 }
 
 static inline void set_bit(unsigned long nr, unsigned long *a)
 {
+	shim_check_aligned(&a[nr / BITS_PER_LONG]);
 	a[nr / BITS_PER_LONG] |= 1UL << (nr % BITS_PER_LONG);
+	shim_step();
 }
 
 static inline void clear_bit(unsigned long nr, unsigned long *a)
 {
+	shim_check_aligned(&a[nr / BITS_PER_LONG]);
 	a[nr / BITS_PER_LONG] &= ~(1UL << (nr % BITS_PER_LONG));
+	shim_step();
 }
 
 static inline bool test_and_set_bit(unsigned long nr, unsigned long *a)
@@ -116,6 +150,29 @@ static inline unsigned long find_next_bit(const unsigned long *a,
 	for ((bit) = find_next_bit((addr), (size), 0); (bit) < (size);	\
 	     (bit) = find_next_bit((addr), (size), (bit) + 1))
 
+struct shim_atomic {
+	int counter;
+};
+
+#define atomic_t struct shim_atomic
+
+static inline int atomic_read(const atomic_t *a)
+{
+	return a->counter;
+}
+
+static inline void atomic_set(atomic_t *a, int v)
+{
+	a->counter = v;
+	shim_step();
+}
+
+static inline void atomic_inc(atomic_t *a)
+{
+	a->counter++;
+	shim_step();
+}
+
 /* Locks and SRCU: single-threaded tests, nothing to wait for. */
 struct shim_rwlock {
 	int readers;
@@ -131,7 +188,12 @@ struct srcu_struct {
 	int depth;
 };
 
-#define read_lock_irqsave(l, f)		((l)->readers++, (f) = 0)
+/* A test may act at the moment a lock is taken (another CPU's move). */
+extern void (*shim_on_read_lock)(rwlock_t *lock);
+
+#define read_lock_irqsave(l, f)						\
+	((l)->readers++, (f) = 0,					\
+	 shim_on_read_lock ? shim_on_read_lock(l) : (void)0)
 #define read_unlock_irqrestore(l, f)	((l)->readers--, (void)(f))
 
 static inline void mutex_init(struct mutex *m)
@@ -286,6 +348,7 @@ static inline bool task_is_running(struct task_struct *t)
 }
 
 #define preemptible()	(!shim_atomic)
+#define might_sleep()	assert(!shim_atomic)
 void kthread_use_mm(struct mm_struct *mm);
 void kthread_unuse_mm(struct mm_struct *mm);
 
@@ -323,12 +386,60 @@ struct kvm_xen_evtchn {
 	u32 priority;
 };
 
+/* hrtimers: armed or not; the test moves time and fires them. */
+typedef s64 ktime_t;
+
+enum hrtimer_mode {
+	HRTIMER_MODE_ABS,
+	HRTIMER_MODE_ABS_SOFT,
+};
+
+enum hrtimer_restart { HRTIMER_NORESTART, HRTIMER_RESTART };
+
+struct hrtimer {
+	bool queued;
+	ktime_t expires;
+	enum hrtimer_mode mode;
+};
+
+static inline ktime_t ktime_add_ns(ktime_t t, u64 ns)
+{
+	return t + ns;
+}
+
+static inline bool hrtimer_cancel(struct hrtimer *t)
+{
+	bool queued = t->queued;
+
+	t->queued = false;
+	return queued;
+}
+
+static inline void hrtimer_start(struct hrtimer *t, ktime_t when,
+				 enum hrtimer_mode mode)
+{
+	t->queued = true;
+	t->expires = when;
+	t->mode = mode;
+}
+
+static inline void hrtimer_start_expires(struct hrtimer *t,
+					 enum hrtimer_mode mode)
+{
+	t->queued = true;
+	t->mode = mode;
+}
+
 struct kvm_vcpu_xen {
 	u8 upcall_vector;
 	struct gfn_to_pfn_cache vcpu_info_cache;
 	unsigned long evtchn_pending_sel;
 	u32 vcpu_id;
 	int poll_evtchn;
+	u32 timer_virq;
+	u64 timer_expires;
+	atomic_t timer_pending;
+	struct hrtimer timer;
 };
 
 struct kvm_vcpu_arch {
@@ -368,6 +479,7 @@ struct kvm {
 static inline void kvm_make_request(int req, struct kvm_vcpu *vcpu)
 {
 	vcpu->requests++;
+	shim_step();
 }
 
 static inline void kvm_vcpu_kick(struct kvm_vcpu *vcpu)
@@ -380,19 +492,33 @@ static inline struct kvm_vcpu *kvm_get_vcpu(struct kvm *kvm, int i)
 	return i < kvm->nr_vcpus ? kvm->vcpus[i] : NULL;
 }
 
+#define kvm_for_each_vcpu(i, vcpu, kvm)					\
+	for ((i) = 0; (i) < (unsigned long)(kvm)->nr_vcpus &&		\
+		      ((vcpu) = (kvm)->vcpus[(i)]); (i)++)
+
+/* Searches by APIC ID: O(n), counted. */
+extern int shim_vcpu_searches;
+
 static inline struct kvm_vcpu *kvm_get_vcpu_by_id(struct kvm *kvm, int id)
 {
 	int i;
 
+	shim_vcpu_searches++;
 	for (i = 0; i < kvm->nr_vcpus; i++)
 		if (kvm->vcpus[i]->vcpu_id == id)
 			return kvm->vcpus[i];
 	return NULL;
 }
 
+/* KVM's routing entry: the Xen fields and the set() callback only. */
+struct kvm_kernel_irq_routing_entry {
+	u32 gsi;
+	u32 type;
+	int (*set)(struct kvm_kernel_irq_routing_entry *e, struct kvm *kvm,
+		   int irq_source_id, int level, bool line_status);
+	struct kvm_xen_evtchn xen_evtchn;
+};
+
 /* Declared so that xen_evtchn.h's prototypes see them. */
-struct kvm_kernel_irq_routing_entry;
-struct hrtimer;
-enum hrtimer_restart { HRTIMER_NORESTART, HRTIMER_RESTART };
 
 #endif /* KERNEL_SHIM_H */

@@ -2,7 +2,7 @@
 # Our irqbypass.ko with its real users: the stock kvm.ko (KVM_IRQFD
 # registers consumers) and the stock vfio-pci.ko (MSI triggers register
 # producers), both linked against our module in place of the stock one.
-# The producer is QEMU's edu device behind the emulated Intel IOMMU.
+# The producer is QEMU's edu device behind the emulated AMD IOMMU.
 . /lib/vmtest.sh
 
 # KVM registers irqfds as IRQ bypass consumers only when it can post

@@ -9,5 +9,6 @@ void *kvm_xen_accel_vm_data(struct kvm *kvm);
 int kvm_xen_accel_read_guest_virt(struct kvm_vcpu *vcpu, u64 gva, void *buf,
 				  unsigned int len);
 int kvm_xen_accel_deliver_vector(struct kvm_vcpu *vcpu, u8 vector);
+u64 kvm_xen_accel_guest_clock(struct kvm_vcpu *vcpu, ktime_t *mono);
 
 #endif
