@@ -3,14 +3,17 @@
  * xen_evtchn.ko's timer VIRQ, SCHEDOP_poll and runstate, with their bad
  * input: the timer attribute (armed, in the past, stopped, restored), a
  * timer event that finds no shared_info is kept until shared_info is back,
- * a timer set up on an already pending port gets its selector bit (seed
- * 003); SCHEDOP_poll's bad arguments and its return on a pending port or
+ * a timer set up on an already pending port gets its selector bit; a
+ * guest that re-arms in a loop while the VMM moves shared_info and reads
+ * and restores the timer never has its armed timer read back as 0;
+ * SCHEDOP_poll's bad arguments and its return on a pending port or
  * its timeout; the single-shot timer vcpu_ops and their bad arguments; the
  * runstate attributes' checks and the area across a page boundary with the
  * update flag.
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
@@ -18,6 +21,7 @@
 #include "xen_test.h"
 #include "kselftest_harness.h"
 
+#define HYPERVISOR_set_timer_op	15
 #define HYPERVISOR_sched_op	29
 #define HYPERVISOR_vcpu_op	24
 #define SCHEDOP_poll		3
@@ -145,7 +149,7 @@ TEST_F(xen, timer_event_waits_for_shared_info)
 	EXPECT_EQ(0, timer_expiry(_metadata, self->vcpu));
 }
 
-/* Seed 003, the timer's case. */
+/* A timer set up on a port already pending gets its selector bit. */
 TEST_F(xen, pending_port_gets_selector_on_timer)
 {
 	uint64_t later = kvmclock_now(self->vm) + 100ull * 1000 * 1000 * 1000;
@@ -154,6 +158,85 @@ TEST_F(xen, pending_port_gets_selector_on_timer)
 	self->region[PENDING_OFF + TIMER_PORT / 8] |= 1u << (TIMER_PORT % 8);
 	ASSERT_EQ(0, set_timer(self->vcpu, TIMER_PORT, PRIO, later));
 	EXPECT_EQ(1, *sel);
+}
+
+/*
+ * The guest, in a loop: a timer in the past (it fires at once, and waits
+ * if shared_info is away), then re-armed far ahead, at the deadline the
+ * host left at DATA_GPA, which it reports.
+ */
+static void guest_rearm(void)
+{
+	unsigned long entry = HCALL_GPA + HYPERVISOR_set_timer_op * HCALL_ENTRY_SIZE;
+	uint64_t *far = (void *)DATA_GPA;
+	unsigned long ret, arg;
+
+	wrmsr(XEN_HYPERCALL_MSR, HCALL_GPA);
+	for (;;) {
+		arg = 1;
+		asm volatile("call *%[entry]"
+			     : "=a"(ret), "+D"(arg)
+			     : [entry] "r"(entry)
+			     : "memory", "cc", "rsi", "rdx");
+		arg = READ_ONCE(*far);
+		asm volatile("call *%[entry]"
+			     : "=a"(ret), "+D"(arg)
+			     : [entry] "r"(entry)
+			     : "memory", "cc", "rsi", "rdx");
+		GUEST_SYNC(READ_ONCE(*far));
+	}
+}
+
+struct toggler {
+	struct kvm_vm *vm;
+	bool stop;
+	unsigned long toggles;
+};
+
+/* The VMM's other thread: shared_info away and back, again and again. */
+static void *toggle_shared_info(void *arg)
+{
+	struct toggler *t = arg;
+
+	while (!READ_ONCE(t->stop)) {
+		hvm_set_value(t->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO,
+			      KVM_XEN_INVALID_GFN);
+		hvm_set_value(t->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO,
+			      SHINFO_GPA / PAGE_SIZE);
+		t->toggles++;
+	}
+	return NULL;
+}
+
+TEST_F(xen, rearm_races_shared_info_and_timer_get)
+{
+	uint64_t *far = (void *)(self->region + 3 * PAGE_SIZE);
+	struct toggler t = { .vm = self->vm };
+	struct timespec t0, now;
+	unsigned long rounds = 0;
+	pthread_t thread;
+	struct ucall uc;
+
+	*far = kvmclock_now(self->vm) + 1000ull * 1000 * 1000 * 1000;
+	ASSERT_EQ(0, set_timer(self->vcpu, TIMER_PORT, PRIO, 0));
+	vcpu_arch_set_entry_point(self->vcpu, guest_rearm);
+	pthread_create(&thread, NULL, toggle_shared_info, &t);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		vcpu_run(self->vcpu);
+		ASSERT_EQ(UCALL_SYNC, get_ucall(self->vcpu, &uc));
+		/* Armed at *far: so it must read back, never as 0. */
+		ASSERT_EQ(*far, timer_expiry(_metadata, self->vcpu))
+			TH_LOG("round %lu", rounds);
+		if (rounds % 8 == 0)	/* and restored as read */
+			ASSERT_EQ(0, set_timer(self->vcpu, TIMER_PORT, PRIO, *far));
+		rounds++;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec - t0.tv_sec < 3);
+	WRITE_ONCE(t.stop, true);
+	pthread_join(thread, NULL);
+	TH_LOG("%lu rounds, %lu shared_info moves", rounds, t.toggles);
+	EXPECT_LT(0, t.toggles);
 }
 
 /* The guest polls with the struct sched_poll at DATA_GPA; each result is

@@ -3,7 +3,8 @@
  * A seeded, reproducible fuzzer of the Xen paths of KVM: random sequences
  * of the VM and vCPU Xen attributes, KVM_XEN_HVM_EVTCHN_SEND, Xen routing
  * entries with irqfds and eventfd writes, memslot changes under
- * shared_info and vcpu_info, and the guest's hypercalls, with bad and
+ * shared_info and vcpu_info (by GPA and by HVA), both guest ABIs, and the
+ * guest's hypercalls, with bad and
  * boundary values (GPAs past a memslot or across a page, ports 0, the
  * limit and past it, unknown types and flags, bad fds).  One vCPU runs the
  * guest's hypercalls on a thread of its own while the main thread moves
@@ -309,9 +310,14 @@ static void host_op(struct fuzz *f)
 		break;
 	case 3:
 		va.type = PICK(KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO,
+			       KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO_HVA,
 			       KVM_XEN_VCPU_ATTR_TYPE_VCPU_TIME_INFO,
 			       KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_ADDR);
-		va.u.gpa = any_gpa();
+		hva = (uintptr_t)f->region + (any_gpa() & (PAGE_SIZE - 1));
+		if (va.type == KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO_HVA)
+			va.u.hva = PICK(0, 1, hva, hva + PAGE_SIZE, 0x1000);
+		else
+			va.u.gpa = any_gpa();
 		check_errno(__vcpu_ioctl(vcpu, KVM_XEN_VCPU_SET_ATTR, &va), "vcpu gpa");
 		break;
 	case 4:
