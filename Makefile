@@ -79,8 +79,10 @@ xen-guest: qemu need-krel
 		-o $(BUILD)/xen_guest
 
 # Test-only modules for the VM (tools/testing/vm/modules); never installed.
-test-modules: need-krel
-	$(MAKE) -C $(VM_KDIR) M=$(TEST_MOD_DIR) modules
+test-modules: modules
+	$(MAKE) -C $(VM_KDIR) M=$(TEST_MOD_DIR) \
+		KBUILD_EXTRA_SYMBOLS="$(KVM_SYMVERS) $(CURDIR)/Module.symvers" \
+		XEN_ACCEL_INCLUDE=$(CURDIR)/include modules
 
 lint: kvm
 	@tools/build/lint.sh

@@ -61,58 +61,64 @@ static unsigned long token_index(void *token)
 }
 
 /*
- * Stop both sides, let each side take the other (the producer first), and
- * start both again.  When the consumer refuses, the producer's addition is
- * undone, so that a failure leaves the two unconnected.
+ * Both sides of @pair are quiet while they are linked or unlinked: the
+ * producer stops first and starts last, around the consumer.
  */
+static void irq_bypass_quiesce(struct irq_bypass_pair *pair)
+{
+	if (pair->producer->stop)
+		pair->producer->stop(pair->producer);
+	if (pair->consumer->stop)
+		pair->consumer->stop(pair->consumer);
+}
+
+static void irq_bypass_resume(struct irq_bypass_pair *pair)
+{
+	if (pair->consumer->start)
+		pair->consumer->start(pair->consumer);
+	if (pair->producer->start)
+		pair->producer->start(pair->producer);
+}
+
+/*
+ * Link the two sides: the producer takes the consumer (if it wants to
+ * know), then the consumer takes the producer.  A consumer's refusal is
+ * undone on the producer's side, so that a failure leaves them unlinked.
+ */
+static int irq_bypass_link(struct irq_bypass_producer *prod,
+			   struct irq_bypass_consumer *cons)
+{
+	int ret = prod->add_consumer ? prod->add_consumer(prod, cons) : 0;
+
+	if (ret)
+		return ret;
+	ret = cons->add_producer(cons, prod);
+	if (ret && prod->del_consumer)
+		prod->del_consumer(prod, cons);
+	return ret;
+}
+
 static int irq_bypass_connect(struct irq_bypass_pair *pair)
 {
-	struct irq_bypass_producer *prod = pair->producer;
-	struct irq_bypass_consumer *cons = pair->consumer;
-	int ret = 0;
+	int ret;
 
-	if (prod->stop)
-		prod->stop(prod);
-	if (cons->stop)
-		cons->stop(cons);
-
-	if (prod->add_consumer)
-		ret = prod->add_consumer(prod, cons);
-	if (!ret) {
-		ret = cons->add_producer(cons, prod);
-		if (ret && prod->del_consumer)
-			prod->del_consumer(prod, cons);
-	}
-
-	if (cons->start)
-		cons->start(cons);
-	if (prod->start)
-		prod->start(prod);
-
+	lockdep_assert_held(&irq_bypass_lock);
+	irq_bypass_quiesce(pair);
+	ret = irq_bypass_link(pair->producer, pair->consumer);
+	irq_bypass_resume(pair);
 	pair->connected = !ret;
 	return ret;
 }
 
-/* Undo irq_bypass_connect(), in the reverse order. */
+/* Undo irq_bypass_connect(): the consumer lets go first. */
 static void irq_bypass_disconnect(struct irq_bypass_pair *pair)
 {
-	struct irq_bypass_producer *prod = pair->producer;
-	struct irq_bypass_consumer *cons = pair->consumer;
-
-	if (prod->stop)
-		prod->stop(prod);
-	if (cons->stop)
-		cons->stop(cons);
-
-	cons->del_producer(cons, prod);
-	if (prod->del_consumer)
-		prod->del_consumer(prod, cons);
-
-	if (cons->start)
-		cons->start(cons);
-	if (prod->start)
-		prod->start(prod);
-
+	lockdep_assert_held(&irq_bypass_lock);
+	irq_bypass_quiesce(pair);
+	pair->consumer->del_producer(pair->consumer, pair->producer);
+	if (pair->producer->del_consumer)
+		pair->producer->del_consumer(pair->producer, pair->consumer);
+	irq_bypass_resume(pair);
 	pair->connected = false;
 }
 
@@ -124,6 +130,7 @@ static struct irq_bypass_pair *irq_bypass_get_pair(void *token)
 {
 	struct irq_bypass_pair *pair, *old;
 
+	lockdep_assert_held(&irq_bypass_lock);
 	pair = xa_load(&irq_bypass_pairs, token_index(token));
 	if (pair)
 		return pair;

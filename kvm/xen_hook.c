@@ -47,8 +47,6 @@
 #include "x86.h"
 #include "xen.h"
 
-#define XEN_ACCEL_MODULE "xen_evtchn"
-
 DEFINE_STATIC_KEY_DEFERRED_FALSE(kvm_xen_enabled, HZ);
 
 static DEFINE_MUTEX(xen_accel_lock);
@@ -60,12 +58,16 @@ static DEFINE_XARRAY(bound_vms);
  * @ops: its operations; must stay valid until unregistered
  *
  * Context: process context.
- * Return: 0, or -EBUSY if an accelerator is already registered.
+ * Return: 0; -EINVAL for ops without bind_vm or destroy_vm; -EBUSY if an
+ * accelerator is already registered.
  */
 int kvm_xen_accel_register(const struct kvm_xen_accel_ops *ops)
 {
 	int ret = 0;
 
+	might_sleep();
+	if (!ops->bind_vm || !ops->destroy_vm)
+		return -EINVAL;
 	mutex_lock(&xen_accel_lock);
 	if (xen_accel)
 		ret = -EBUSY;
@@ -127,8 +129,9 @@ static const struct kvm_xen_accel_ops *bind(struct kvm *kvm)
 	if (ops)
 		return ops;
 
+	might_sleep();
 	if (!READ_ONCE(xen_accel))
-		request_module(XEN_ACCEL_MODULE);
+		request_module(KVM_XEN_ACCEL_ALIAS);
 
 	mutex_lock(&xen_accel_lock);
 	ops = xen_accel;

@@ -26,6 +26,7 @@ static void *xen_evtchn_bind_vm(struct kvm *kvm)
 		return ERR_PTR(-ENOMEM);
 	xvm->kvm = kvm;
 	xen_evtchn_ports_init(xvm);
+	xa_init(&xvm->resync_owed);
 	return xvm;
 }
 
@@ -35,6 +36,7 @@ static void xen_evtchn_destroy_vm(struct kvm *kvm, void *data)
 
 	xen_evtchn_release_config(kvm);
 	xen_evtchn_ports_destroy(xvm);
+	xa_destroy(&xvm->resync_owed);
 	kfree(xvm);
 }
 
@@ -80,4 +82,5 @@ module_init(xen_evtchn_init);
 module_exit(xen_evtchn_exit);
 
 MODULE_DESCRIPTION("KVM Xen event channel accelerator");
+MODULE_ALIAS(KVM_XEN_ACCEL_ALIAS);
 MODULE_LICENSE("GPL");

@@ -124,6 +124,7 @@ static void replace_port(struct xen_evtchn_vm *xvm, u32 send_port,
 {
 	struct xen_evtchn_port *old;
 
+	lockdep_assert_held(&xvm->ports_lock);
 	old = xa_store(&xvm->ports, send_port, p, GFP_KERNEL);
 	mutex_unlock(&xvm->ports_lock);
 	synchronize_srcu(&xvm->kvm->srcu);
@@ -146,7 +147,7 @@ static int assign_port(struct xen_evtchn_vm *xvm,
 		return ret == -EBUSY ? -EEXIST : ret;
 	}
 	if (!p->eventfd)
-		xen_evtchn_sync_selector(xvm->kvm, &p->target);
+		xen_evtchn_sync_at_setup(xvm->kvm, &p->target);
 	return 0;
 }
 
@@ -178,7 +179,7 @@ static int update_port(struct xen_evtchn_vm *xvm,
 		goto fail;
 	target = p->target;
 	replace_port(xvm, send_port, p);	/* unlocks */
-	xen_evtchn_sync_selector(xvm->kvm, &target);
+	xen_evtchn_sync_at_setup(xvm->kvm, &target);
 	return 0;
 fail:
 	mutex_unlock(&xvm->ports_lock);
@@ -295,30 +296,6 @@ bool xen_evtchn_hcall_send(struct kvm_vcpu *vcpu, u64 arg, u64 *result)
 	}
 	*result = 0;
 	return true;
-}
-
-/**
- * xen_evtchn_ports_sync_selectors() - resync the selector of each port
- * @kvm: the VM
- *
- * For every port of the table that raises a port of this guest, see
- * xen_evtchn_sync_selector().
- *
- * Context: process context (a VM or vCPU ioctl); may sleep.
- */
-void xen_evtchn_ports_sync_selectors(struct kvm *kvm)
-{
-	struct xen_evtchn_vm *xvm = vm_of(kvm);
-	struct xen_evtchn_port *p;
-	unsigned long port;
-	int idx;
-
-	might_sleep();
-	idx = srcu_read_lock(&kvm->srcu);
-	xa_for_each(&xvm->ports, port, p)
-		if (!p->eventfd)
-			xen_evtchn_sync_selector(kvm, &p->target);
-	srcu_read_unlock(&kvm->srcu, idx);
 }
 
 /**

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Inbound events from the VMM and from other sources: KVM_IRQ_ROUTING_XEN_EVTCHN
- * routing entries (so that an irqfd or KVM_SIGNAL_MSI-style injection
- * raises an event channel) and KVM_XEN_HVM_EVTCHN_SEND.
+ * KVM_IRQ_ROUTING_XEN_EVTCHN routing entries: an irqfd, or any injection
+ * through KVM's routing table, raises an event channel port.
  *
  * Owns nothing beyond the routing entries' Xen fields, which KVM's routing
  * table holds.  An irqfd wakeup raises the event in atomic context through
@@ -12,8 +11,7 @@
  *
  * Context: setup in process context, with no KVM lock held (KVM fills a
  * new routing table before it takes kvm->irq_lock to publish it);
- * route_set() in process context or a kernel thread; the ioctl in process
- * context.
+ * route_set() in process context or a kernel thread.
  */
 
 #include <linux/kvm_host.h>
@@ -59,35 +57,6 @@ int xen_evtchn_setup_route(struct kvm *kvm,
 	e->xen_evtchn.priority = ue->u.xen_evtchn.priority;
 	e->set = route_set;
 
-	xen_evtchn_sync_selector(kvm, &e->xen_evtchn);
+	xen_evtchn_sync_at_setup(kvm, &e->xen_evtchn);
 	return 0;
-}
-
-/**
- * xen_evtchn_send_ioctl() - KVM_XEN_HVM_EVTCHN_SEND
- * @kvm: the VM
- * @evt: the port, the target vCPU (its APIC ID) and the priority
- *
- * Context: process context; may sleep.
- * Return: 0 when the event is pending (delivered now, already pending, or
- * masked); -EINVAL for port 0, a port past the ABI's limit, a priority
- * other than 2-level, or a vCPU that does not exist; or the error of
- * mapping shared_info (-EINVAL when none is set).
- */
-int xen_evtchn_send_ioctl(struct kvm *kvm, struct kvm_irq_routing_xen_evtchn *evt)
-{
-	struct kvm_xen_evtchn xe = {
-		.port = evt->port,
-		.vcpu_id = evt->vcpu,
-		.vcpu_idx = -1,
-		.priority = evt->priority,
-	};
-	int ret;
-
-	if (!evt->port || evt->port >= xen_evtchn_max_port(kvm) ||
-	    evt->priority != KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL)
-		return -EINVAL;
-
-	ret = xen_evtchn_set(&xe, kvm);
-	return ret >= 0 || ret == -ENOTCONN ? 0 : ret;
 }

@@ -31,30 +31,12 @@
 #include <linux/sched/stat.h>
 
 #include <kvm/xen_accel.h>
-#include <xen/interface/xen.h>
-#include <xen/interface/vcpu.h>
 
 #include "xen_evtchn.h"
 
-/* Layout of the guest's struct vcpu_runstate_info in each ABI. */
-#define RS_STATE_OFF		0
-#define RS_ENTRY_OFF_64		8
-#define RS_ENTRY_OFF_32		4
-#define RS_SIZE_64		48
-#define RS_SIZE_32		44
-/* The byte of state_entry_time that holds XEN_RUNSTATE_UPDATE. */
-#define RS_FLAG_BYTE		7
-
-static void runstate_layout_check(void)
-{
-	BUILD_BUG_ON(offsetof(struct vcpu_runstate_info, state) != RS_STATE_OFF);
-	BUILD_BUG_ON(offsetof(struct vcpu_runstate_info, state_entry_time) !=
-		     RS_ENTRY_OFF_64);
-	BUILD_BUG_ON(sizeof(struct vcpu_runstate_info) != RS_SIZE_64);
-	BUILD_BUG_ON(BIT_ULL(RS_FLAG_BYTE * 8 + 7) != XEN_RUNSTATE_UPDATE);
-	BUILD_BUG_ON(sizeof_field(struct kvm_vcpu_xen, runstate_times) !=
-		     4 * sizeof(u64));
-}
+#define RS_SIZE_64	XEN_RUNSTATE_SIZE_64
+#define RS_SIZE_32	XEN_RUNSTATE_SIZE_32
+#define RS_FLAG_BYTE	XEN_RUNSTATE_FLAG_BYTE
 
 /* Copy @len bytes of @src to offset @off of the area split at @len1. */
 static void area_write(void *part1, void *part2, size_t len1, size_t off,
@@ -116,17 +98,19 @@ static void write_guest_area(struct kvm_vcpu *vcpu, bool atomic)
 	struct gfn_to_pfn_cache *gpc2 = &vx->runstate2_cache;
 	bool long_mode = vcpu->kvm->arch.xen.long_mode;
 	size_t size = long_mode ? RS_SIZE_64 : RS_SIZE_32;
-	size_t entry_off = long_mode ? RS_ENTRY_OFF_64 : RS_ENTRY_OFF_32;
+	size_t entry_off = long_mode ? XEN_RUNSTATE_ENTRY_OFF_64 :
+				       XEN_RUNSTATE_ENTRY_OFF_32;
 	size_t len1 = min_t(size_t, size, PAGE_SIZE - offset_in_page(gpc1->gpa));
 	u64 entry = vx->runstate_entry_time;
 	s32 state = vx->current_runstate;
 	u8 image[RS_SIZE_64] = {};
 	unsigned long flags;
 
-	runstate_layout_check();
+	BUILD_BUG_ON(sizeof_field(struct kvm_vcpu_xen, runstate_times) !=
+		     4 * sizeof(u64));
 	if (!atomic)
 		might_sleep();
-	memcpy(image + RS_STATE_OFF, &state, sizeof(state));
+	memcpy(image, &state, sizeof(state));
 	memcpy(image + entry_off, &entry, sizeof(entry));
 	memcpy(image + entry_off + sizeof(entry), vx->runstate_times,
 	       sizeof(vx->runstate_times));
@@ -135,6 +119,7 @@ retry:
 	if (atomic) {
 		/* Preempted: never wait, and keep interrupts off meanwhile. */
 		local_irq_save(flags);
+		lockdep_assert_irqs_disabled();
 		if (!read_trylock(&gpc1->lock)) {
 			local_irq_restore(flags);
 			return;
@@ -201,18 +186,17 @@ void xen_evtchn_update_runstate(struct kvm_vcpu *vcpu, int state)
 	struct kvm_vcpu_xen *vx = &vcpu->arch.xen;
 	u64 now = get_kvmclock_ns(vcpu->kvm);
 	u64 run_delay = current->sched_info.run_delay;
-	u64 delta = now - vx->runstate_entry_time;
+	u64 elapsed = now - vx->runstate_entry_time;
+	u64 waited = run_delay - vx->last_steal;
+	int was = vx->runstate_entry_time ? vx->current_runstate :
+					    RUNSTATE_offline;
 
-	if (!vx->runstate_entry_time)
-		vx->current_runstate = RUNSTATE_offline;
-	if (vx->current_runstate == RUNSTATE_running) {
-		u64 steal = run_delay - vx->last_steal;
-
-		delta -= steal;
-		vx->runstate_times[RUNSTATE_runnable] += steal;
-	}
+	/* Only a "running" vCPU that waited for its CPU had time stolen. */
+	if (was != RUNSTATE_running)
+		waited = 0;
+	vx->runstate_times[RUNSTATE_runnable] += waited;
+	vx->runstate_times[was] += elapsed - waited;
 	vx->last_steal = run_delay;
-	vx->runstate_times[vx->current_runstate] += delta;
 	vx->current_runstate = state;
 	vx->runstate_entry_time = now;
 
@@ -292,12 +276,13 @@ static void copy_times(u64 *times, const struct kvm_xen_vcpu_attr *data,
  * map (-EFAULT outside its memory).
  */
 int xen_evtchn_set_runstate_attr(struct kvm_vcpu *vcpu,
-				 struct kvm_xen_vcpu_attr *data)
+				 const struct kvm_xen_vcpu_attr *data)
 {
 	struct kvm_vcpu_xen *vx = &vcpu->arch.xen;
 	u64 state = data->u.runstate.state;
 	int ret;
 
+	lockdep_assert_held(&vcpu->kvm->arch.xen.xen_lock);
 	if (!sched_info_on())
 		return -EOPNOTSUPP;
 
@@ -352,6 +337,7 @@ int xen_evtchn_get_runstate_attr(struct kvm_vcpu *vcpu,
 {
 	struct kvm_vcpu_xen *vx = &vcpu->arch.xen;
 
+	lockdep_assert_held(&vcpu->kvm->arch.xen.xen_lock);
 	if (!sched_info_on())
 		return -EOPNOTSUPP;
 

@@ -37,8 +37,6 @@
 #include <linux/kvm_host.h>
 
 #include <kvm/xen_accel.h>
-#include <xen/interface/xen.h>
-#include <xen/interface/vcpu.h>
 
 #include "xen_evtchn.h"
 
@@ -106,6 +104,7 @@ void xen_evtchn_inject_timer_irqs(struct kvm_vcpu *vcpu)
 	struct kvm_xen_evtchn e = timer_event(vcpu);
 
 	might_sleep();
+	lockdep_assert_held(&vcpu->mutex);
 	atomic_set(&vcpu->arch.xen.timer_pending, 0);
 	if (!test_bit(vcpu->vcpu_idx, timer_waiting(vcpu)))
 		return;
@@ -136,25 +135,10 @@ void xen_evtchn_timer_resume(struct kvm *kvm)
 			ring_doorbell(vcpu);
 }
 
-/**
- * xen_evtchn_timer_sync_selector() - resync the timer port's selector
- * @vcpu: the vCPU; nothing to do if it has no timer VIRQ
- *
- * See xen_evtchn_sync_selector().
- *
- * Context: process context; may sleep.
- */
-void xen_evtchn_timer_sync_selector(struct kvm_vcpu *vcpu)
-{
-	struct kvm_xen_evtchn e = timer_event(vcpu);
-
-	if (e.port)
-		xen_evtchn_sync_selector(vcpu->kvm, &e);
-}
-
 /* Disarm, and forget an event that waits: vCPU context only. */
 static void stop_timer(struct kvm_vcpu *vcpu)
 {
+	lockdep_assert_held(&vcpu->mutex);
 	hrtimer_cancel(&vcpu->arch.xen.timer);
 	clear_bit(vcpu->vcpu_idx, timer_waiting(vcpu));
 	vcpu->arch.xen.timer_expires = 0;
@@ -201,6 +185,8 @@ static void start_timer(struct kvm_vcpu *vcpu, u64 deadline, bool fix_bogus)
 int xen_evtchn_set_timer_attr(struct kvm_vcpu *vcpu,
 			      struct kvm_xen_vcpu_attr *data)
 {
+	struct kvm_xen_evtchn e;
+
 	if (data->u.timer.port &&
 	    data->u.timer.priority != KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL)
 		return -EINVAL;
@@ -210,7 +196,8 @@ int xen_evtchn_set_timer_attr(struct kvm_vcpu *vcpu,
 	if (!data->u.timer.port)
 		return 0;
 
-	xen_evtchn_timer_sync_selector(vcpu);
+	e = timer_event(vcpu);
+	xen_evtchn_sync_at_setup(vcpu->kvm, &e);
 	if (data->u.timer.expires_ns)
 		start_timer(vcpu, data->u.timer.expires_ns, false);
 	return 0;
@@ -285,9 +272,7 @@ bool xen_evtchn_hcall_vcpu_op(struct kvm_vcpu *vcpu, bool is_64bit, u64 cmd,
 			      u64 vcpu_id, u64 arg, u64 *result)
 {
 	struct vcpu_set_singleshot_timer t;
-	/* The 32-bit struct ends with flags: no tail padding. */
-	unsigned int len = is_64bit ? sizeof(t) :
-			   offsetofend(struct vcpu_set_singleshot_timer, flags);
+	unsigned int len = is_64bit ? sizeof(t) : XEN_COMPAT_SINGLESHOT_SIZE;
 
 	if (!vcpu->arch.xen.timer_virq)
 		return false;
@@ -305,8 +290,6 @@ bool xen_evtchn_hcall_vcpu_op(struct kvm_vcpu *vcpu, bool is_64bit, u64 cmd,
 		return true;
 	}
 
-	BUILD_BUG_ON(sizeof(t) != 16);
-	BUILD_BUG_ON(offsetof(struct vcpu_set_singleshot_timer, flags) != 8);
 	if (kvm_xen_accel_read_guest_virt(vcpu, arg, &t, len)) {
 		*result = -EFAULT;
 		return true;

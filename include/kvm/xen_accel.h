@@ -16,8 +16,19 @@
  * kvm_vcpu_xen (mutex, pfn caches, timers); the accelerator owns what they
  * mean.
  *
- * Any op may be NULL: that entry point then behaves as if no accelerator
- * were bound.
+ * bind_vm and destroy_vm are required (kvm_xen_accel_register() refuses
+ * ops without them); any other op may be NULL, and that entry point then
+ * behaves as if no accelerator were bound.
+ *
+ * The per-VM data of each bound VM is found in a global xarray keyed by
+ * the address of its struct kvm (kvm_xen_accel_vm_data()), not in struct
+ * kvm itself: the rebuilt kvm.ko must keep the layout of struct kvm that
+ * the distribution's headers give, since xen_evtchn.ko and every other
+ * module that sees struct kvm is built against those headers.  A lookup
+ * is lock-free (RCU inside the xarray).
+ *
+ * The accelerator module is loaded on demand by its alias,
+ * "kvm-xen-accel" (MODULE_ALIAS), not by a file name.
  */
 #ifndef _KVM_XEN_ACCEL_H
 #define _KVM_XEN_ACCEL_H
@@ -25,38 +36,56 @@
 #include <linux/hrtimer.h>
 #include <linux/kvm_host.h>
 
+/* The alias under which the hook asks for an accelerator module. */
+#define KVM_XEN_ACCEL_ALIAS "kvm-xen-accel"
+
 /**
  * struct kvm_xen_accel_ops - what a Xen accelerator implements
  * @owner: the module, pinned while a VM is bound to it
- * @bind_vm: a VM's first Xen ioctl; returns the accelerator's per-VM data
- *	(kvm_xen_accel_vm_data() returns it) or an ERR_PTR.  Process context,
- *	kvm->arch.xen.xen_lock not held.
- * @destroy_vm: the VM is going (or its binding failed); free @data, what
- *	bind_vm() returned.  Its vCPUs are gone.
- * @hvm_config: KVM_XEN_HVM_CONFIG
- * @hvm_set_attr: KVM_XEN_HVM_SET_ATTR
- * @hvm_get_attr: KVM_XEN_HVM_GET_ATTR
- * @vcpu_set_attr: KVM_XEN_VCPU_SET_ATTR, vcpu->mutex held
- * @vcpu_get_attr: KVM_XEN_VCPU_GET_ATTR, vcpu->mutex held
- * @evtchn_send: KVM_XEN_HVM_EVTCHN_SEND
- * @setup_evtchn: a KVM_IRQ_ROUTING_XEN_EVTCHN routing entry is being set
- *	up, in a new routing table not yet published; process context, no
- *	KVM lock held (KVM_SET_GSI_ROUTING calls may run it concurrently)
- * @set_evtchn_fast: deliver an event from atomic context (irqfd wakeup);
- *	-EWOULDBLOCK asks KVM to retry from process context
- * @write_hypercall_page: the guest wrote the hypercall page MSR; non-zero
- *	injects #GP
- * @hypercall: the guest made a hypercall, with hypercall interception on
- * @has_interrupt: the vCPU's evtchn_upcall_pending, for the callback vector
- * @inject_pending_events: move the shadow evtchn_pending_sel to vcpu_info
- * @inject_vcpu_vector: deliver the vCPU's own upcall vector
- * @inject_timer_irqs: deliver an expired timer VIRQ (vCPU context)
- * @update_runstate: the vCPU enters runstate @state
- * @update_tsc_info: the vCPU's TSC frequency changed
- * @timer_expired: the vCPU's Xen timer (vcpu->arch.xen.timer) fired;
- *	softirq context
- * @poll_timeout: the vCPU's SCHEDOP_poll timeout (poll_timer) fired;
- *	softirq context
+ * @bind_vm: a VM's first Xen ioctl or Xen routing entry.  Process context,
+ *	no Xen lock held.  Returns the accelerator's per-VM data, which
+ *	kvm_xen_accel_vm_data() returns from then on, or an ERR_PTR (the
+ *	entry point then fails as without an accelerator).  Required.
+ * @destroy_vm: the VM is being destroyed (its vCPUs are gone), or its
+ *	binding failed after bind_vm(): free @data.  Process context.
+ *	Required.
+ * @hvm_config: KVM_XEN_HVM_CONFIG.  Process context, no lock held.
+ *	Returns 0 or a negative errno for the ioctl.
+ * @hvm_set_attr: KVM_XEN_HVM_SET_ATTR.  As @hvm_config.
+ * @hvm_get_attr: KVM_XEN_HVM_GET_ATTR.  As @hvm_config.
+ * @vcpu_set_attr: KVM_XEN_VCPU_SET_ATTR.  Process context, vcpu->mutex
+ *	held.  Returns 0 or a negative errno for the ioctl.
+ * @vcpu_get_attr: KVM_XEN_VCPU_GET_ATTR.  As @vcpu_set_attr.
+ * @evtchn_send: KVM_XEN_HVM_EVTCHN_SEND.  As @hvm_config.
+ * @setup_evtchn: a KVM_IRQ_ROUTING_XEN_EVTCHN entry is being set up in a
+ *	new routing table, not yet published.  Process context; no KVM lock
+ *	held (concurrent KVM_SET_GSI_ROUTING calls may run it at once).
+ *	Returns 0 or a negative errno that fails the ioctl.
+ * @set_evtchn_fast: raise an event from an irqfd's wakeup: any context,
+ *	hard-IRQ included; must not sleep.  Returns what KVM's
+ *	kvm_arch_set_irq_inatomic() returns: -EWOULDBLOCK asks KVM to retry
+ *	from its irqfd workqueue through the entry's set().
+ * @write_hypercall_page: the guest wrote the hypercall page MSR.  vCPU
+ *	context.  Returns 0, 1 to inject #GP, or a negative errno.
+ * @hypercall: a hypercall, with interception on.  vCPU context,
+ *	kvm->srcu held.  Returns 1 to re-enter the guest, 0 to exit to
+ *	userspace.
+ * @has_interrupt: is the VM-wide callback vector pending for the vCPU?
+ *	vCPU context, possibly atomic (from the halt path).  Returns 1 or 0.
+ * @inject_pending_events: the vCPU's shadow evtchn_pending_sel is not
+ *	empty, on its way into the guest.  vCPU context, kvm->srcu held.
+ * @inject_vcpu_vector: deliver the vCPU's own upcall vector (its local
+ *	APIC was just enabled).  vCPU context.
+ * @inject_timer_irqs: the vCPU's timer_pending is set, on its way into the
+ *	guest.  vCPU context, vcpu->mutex held.
+ * @update_runstate: the vCPU enters runstate @state.  vCPU context;
+ *	atomic, with preemption off, when the vCPU is being preempted.
+ * @update_tsc_info: the vCPU's TSC frequency or scaling changed.  vCPU
+ *	context.
+ * @timer_expired: the vCPU's Xen timer (vcpu->arch.xen.timer, a soft
+ *	hrtimer) fired.  Softirq context.  Returns the hrtimer's verdict.
+ * @poll_timeout: the vCPU's SCHEDOP_poll timeout (poll_timer) fired.
+ *	Softirq context.
  */
 struct kvm_xen_accel_ops {
 	struct module *owner;

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The project's lint, in TAP: checkpatch --strict (from the extracted
-# linux-source tree) on every C source and header of ours, then a W=1 build
-# with sparse checking every file (C=2) of the modules, in which any
+# The project's lint, in TAP: checkpatch --strict and kernel-doc -Wall
+# (from the extracted linux-source tree) on every C source and header of
+# ours, shellcheck (warnings and errors) on every shell script, then a W=1
+# build with sparse checking every file (C=2) of the modules, in which any
 # warning fails, and the same for the KVM hook in the rebuilt KVM tree.
 # Needs SRC, VM_KDIR, BUILD, KVM_SYMVERS and TEST_MOD_DIR (the Makefile
 # exports them).
@@ -21,9 +22,11 @@ checkpatch() {
 		"$@" 2>&1
 }
 # The unit tests' shim re-creates kernel iterator macros (for_each_set_bit,
-# xa_for_each), whose shape needs each argument more than once.
+# xa_for_each), whose shape needs each argument more than once, and the
+# kernel's attribute macros themselves (__packed).
+# shellcheck disable=SC2046 # option lists, split on purpose
 out=$(checkpatch -f $(printf '%s\n' "${files[@]}" | grep -v "^$shim");
-      checkpatch --ignore MACRO_ARG_REUSE -f $(printf '%s\n' "${files[@]}" | grep "^$shim"))
+      checkpatch --ignore MACRO_ARG_REUSE,PREFER_DEFINED_ATTRIBUTE_MACRO -f $(printf '%s\n' "${files[@]}" | grep "^$shim"))
 if [ -z "$out" ]; then
 	echo "ok - lint: checkpatch --strict clean (${#files[@]} files)"
 else
@@ -32,11 +35,39 @@ else
 	sed 's/^/# /' <<<"$out"
 fi
 
+# kernel-doc prints its warnings on stderr, and exits 0 all the same.
+out=$("$SRC/scripts/kernel-doc" -Wall -none "${files[@]}" 2>&1)
+if [ -z "$out" ]; then
+	echo "ok - lint: kernel-doc -Wall clean (${#files[@]} files)"
+else
+	rc=1
+	echo "not ok - lint: kernel-doc -Wall clean (${#files[@]} files)"
+	sed 's/^/# /' <<<"$out"
+fi
+
+# Every shell script: *.sh, and the VM's and the real guest's init
+# scripts and launcher.
+mapfile -t scripts < <(git ls-files -co --exclude-standard -- '*.sh' |
+		       grep -v '^build/'; printf '%s\n' tools/testing/vm/init \
+		       tools/testing/xen_guest/guest-init \
+		       tools/testing/xen_guest/xen-guest)
+if out=$(shellcheck -x -S warning -f gcc "${scripts[@]}" 2>&1); then
+	echo "ok - lint: shellcheck clean (${#scripts[@]} scripts)"
+else
+	rc=1
+	echo "not ok - lint: shellcheck clean (${#scripts[@]} scripts)"
+	sed 's/^/# /' <<<"$out"
+fi
+
 for dir in "$top" "$TEST_MOD_DIR"; do
 	name=${dir#"$top"}
 	name=${name#/}
+	# The test modules link against our irqbypass.ko, built just before.
+	extra=$KVM_SYMVERS
+	[ "$dir" = "$top" ] || extra="$extra $top/Module.symvers"
 	out=$(make -s -C "$VM_KDIR" M="$dir" W=1 C=2 \
-		KBUILD_EXTRA_SYMBOLS="$KVM_SYMVERS" modules 2>&1)
+		KBUILD_EXTRA_SYMBOLS="$extra" XEN_ACCEL_INCLUDE="$top/include" \
+		modules 2>&1)
 	if [ $? -eq 0 ] && ! grep -Eq 'warning:|error:' <<<"$out"; then
 		echo "ok - lint: W=1 and sparse clean: ${name:-modules}"
 	else

@@ -52,6 +52,7 @@ lane() {
 		"$dbg/mods" "$fuzz"
 
 	# The lane's own test: both planted bugs must be reported.
+	# shellcheck disable=SC2046 # option lists, split on purpose
 	tools/testing/vm/mkinitramfs.sh -k "$krel" -M "$dbg/mods" \
 		-o "$dbg/planted.cpio.gz" \
 		-m test:"$dbg/testmods/test_planted_bugs.ko" \

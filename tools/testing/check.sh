@@ -68,6 +68,7 @@ if [ $built = 1 ]; then
 
 	# The runner's own tests: a WARN, a failing, a skipped and a hung
 	# test must each fail the run, and so must a VM that overruns.
+	# shellcheck disable=SC2046 # option lists, split on purpose
 	"$vm/mkinitramfs.sh" -k "$KREL" -o "$work/selftest.cpio.gz" \
 		-m test:"$TEST_MOD_DIR/test_splat.ko" \
 		$(for t in "$vm"/selftest/*.sh; do echo "-t $t"; done)

@@ -46,7 +46,9 @@ step "rebuilt KVM" "$top/kvm/rebuild-kvm.sh" "$SRC" "$kdir" "$lane/kvm"
 step "sources" copy_tree
 step "irqbypass.ko, xen_evtchn.ko" make -s -C "$kdir" M="$lane/ours" \
 	KBUILD_EXTRA_SYMBOLS="$kvm/Module.symvers" modules
-step "test modules" make -s -C "$kdir" M="$lane/testmods" modules
+step "test modules" make -s -C "$kdir" M="$lane/testmods" \
+	KBUILD_EXTRA_SYMBOLS="$kvm/Module.symvers $lane/ours/Module.symvers" \
+	XEN_ACCEL_INCLUDE="$lane/ours/include" modules
 "$top/tools/testing/vm/suite.sh" -k "$krel" -o "$lane/vm" -n "$name" \
 	-O "$lane/ours" -R "$kvm" -T "$lane/testmods" -K "$image" -M "$modroot" -L \
 	-A "$args" \

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Userspace unit tests of xen_evtchn/deliver.c, ports.c and routes.c,
+ * Userspace unit tests of xen_evtchn/deliver.c, vcpu_info.c, ports.c,
+ * routes.c and timer.c,
  * compiled from the module's own files against shim/ (a model of the
  * kernel and KVM), with AddressSanitizer and UndefinedBehaviorSanitizer:
  * the 2-level delivery in both layouts, the shadow selector and its
- * injection, the selector resync of seed 003, and the port table's
+ * injection, the "pending at setup" selector resync, and the port table's
  * lifetime rules (no leak, no use after free, one SRCU wait per removal,
  * an eventfd reference per entry).  Output is TAP.
  */
@@ -93,10 +94,23 @@ int kvm_xen_accel_deliver_vector(struct kvm_vcpu *vcpu, u8 vector)
 	return 1;
 }
 
+/* The VMM exposes no Xen CPUID leaves to the model VM. */
+struct kvm_cpuid_entry2 *kvm_find_cpuid_entry_index(struct kvm_vcpu *vcpu,
+						    u32 function, u32 index)
+{
+	return NULL;
+}
+
 u64 kvm_xen_accel_guest_clock(struct kvm_vcpu *vcpu, ktime_t *mono)
 {
 	*mono = guest_now;
 	return guest_now;
+}
+
+/* resync.c is not under test here: a sender's setup resyncs at once. */
+void xen_evtchn_sync_at_setup(struct kvm *k, struct kvm_xen_evtchn *xe)
+{
+	xen_evtchn_sync_selector(k, xe);
 }
 
 void xen_evtchn_wake_poller(struct kvm_vcpu *vcpu, unsigned int port)
@@ -574,6 +588,20 @@ static u64 timer_get(struct kvm_vcpu *v)
 	return a.u.timer.expires_ns;
 }
 
+/* Give @v a timer VIRQ on @port, not armed. */
+static int timer_port(struct kvm_vcpu *v, u32 port)
+{
+	struct kvm_xen_vcpu_attr a = {
+		.type = KVM_XEN_VCPU_ATTR_TYPE_TIMER,
+		.u.timer = {
+			.port = port,
+			.priority = KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL,
+		},
+	};
+
+	return xen_evtchn_set_timer_attr(v, &a);
+}
+
 static int rearm_at, steps;
 
 /* The guest re-arms its timer far ahead, on its own CPU, at step rearm_at. */
@@ -596,19 +624,12 @@ static void rearm_on_step(void)
  */
 static void test_timer_resume_races_rearm(bool lm)
 {
-	struct kvm_xen_vcpu_attr a = {
-		.type = KVM_XEN_VCPU_ATTR_TYPE_TIMER,
-		.u.timer = {
-			.port = 20,
-			.priority = KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL,
-		},
-	};
 	struct gfn_to_pfn_cache *shc = &kvm.arch.xen.shinfo_cache;
 	struct kvm_vcpu *v = &vcpus[0];
 	u64 r;
 
 	for (rearm_at = 1; rearm_at <= 6; rearm_at++) {
-		CHECK(xen_evtchn_set_timer_attr(v, &a) == 0);
+		CHECK(timer_port(v, 20) == 0);
 		CHECK(xen_evtchn_hcall_set_timer_op(v, guest_now + 500, &r));
 		CHECK(v->arch.xen.timer.mode == HRTIMER_MODE_ABS_SOFT);
 		shc->active = false;
@@ -639,18 +660,11 @@ static void test_timer_resume_races_rearm(bool lm)
  */
 static void test_timer_waits_for_shared_info(bool lm)
 {
-	struct kvm_xen_vcpu_attr a = {
-		.type = KVM_XEN_VCPU_ATTR_TYPE_TIMER,
-		.u.timer = {
-			.port = 21,
-			.priority = KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL,
-		},
-	};
 	struct gfn_to_pfn_cache *shc = &kvm.arch.xen.shinfo_cache;
 	struct kvm_vcpu *v = &vcpus[0];
 	u64 r;
 
-	CHECK(xen_evtchn_set_timer_attr(v, &a) == 0);
+	CHECK(timer_port(v, 21) == 0);
 	CHECK(xen_evtchn_hcall_set_timer_op(v, 1500, &r));
 	shc->active = false;
 	shc->valid = false;

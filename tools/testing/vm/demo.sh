@@ -13,6 +13,7 @@ make -s --no-print-directory modules KDIR="$VM_KDIR"
 make -s --no-print-directory kvm
 kvm=$BUILD/kvm/arch/x86/kvm
 mkdir -p "$BUILD/run"
+# shellcheck disable=SC2046 # option lists, split on purpose
 "$vm/mkinitramfs.sh" -k "$KREL" -o "$BUILD/run/run.cpio.gz" \
 	-m ours:irqbypass/irqbypass.ko -m ours:xen_evtchn/xen_evtchn.ko \
 	-m rebuilt:"$kvm/kvm.ko" -m rebuilt:"$kvm/kvm-amd.ko" \

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # Helpers for the test scripts that run inside the VM (sourced as
 # /lib/vmtest.sh).  Each helper prints what it does; any failure exits the
@@ -50,6 +51,26 @@ kvm_up() {
 
 kvm_down() {
 	unload kvm_amd kvm irqbypass
+}
+
+# ours_up / ours_down: the rebuilt KVM on our irqbypass.ko, with
+# xen_evtchn.ko attached; and all of it unloaded again.
+ours_up() {
+	kvm_up rebuilt ours
+	load ours xen_evtchn
+}
+
+ours_down() {
+	unload xen_evtchn
+	kvm_down
+}
+
+# run_on_ours PROGRAM [ARGS...]: run a test program between ours_up and
+# ours_down.
+run_on_ours() {
+	ours_up
+	run "$@"
+	ours_down
 }
 
 # stock_xen: true unless this VM runs a test lane (vmtest.stock_xen=0 on

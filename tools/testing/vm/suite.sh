@@ -48,10 +48,14 @@ done
 
 st=$BUILD/selftests
 mkdir -p "$out"
+# shellcheck disable=SC2046 # option lists, split on purpose
 "$here/mkinitramfs.sh" -k "$krel" -o "$out.cpio.gz" ${modroot:+-M "$modroot"} \
 	$(for m in "$ours"/irqbypass/*.ko "$ours"/xen_evtchn/*.ko; do echo "-m ours:$m"; done) \
 	-m test:"$testmods/test_irq_posting.ko" \
 	-m test:"$testmods/test_constant_tsc.ko" \
+	-m test:"$testmods/test_irqbypass.ko" \
+	-m test:"$testmods/bench_irqbypass.ko" \
+	-m test:"$testmods/test_accel_contract.ko" \
 	-m rebuilt:"$kvm/kvm.ko" -m rebuilt:"$kvm/kvm-amd.ko" \
 	-b "$QEMU_ROOT/usr/bin/qemu-system-x86_64" \
 	-b "$top/tools/testing/xen_guest/xen-guest" \

@@ -8,6 +8,7 @@
 # (tools/testing/xen_guest/guest-init), then powers off.  The limit is
 # generous: under a lane's RT kernel with lockdep and KASAN a boot takes
 # minutes.
+# shellcheck shell=sh source=tools/testing/vm/lib.sh
 . /lib/vmtest.sh
 
 if stock_xen; then

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Boot the Xen guest again and again, alternating the stock KVM and ours
 # (stock first in odd rounds, ours first in even ones), and count the
 # failures of each.  Run by `make guest-boots` in a test VM of its own;

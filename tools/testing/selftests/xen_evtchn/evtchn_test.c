@@ -290,7 +290,7 @@ TEST_F(evtchn, send_races_shared_info_changes)
 	EXPECT_TRUE(pending(600));
 }
 
-/* Seed 003: a port pending before its sender is set up is not lost. */
+/* "Pending at setup" resync: a port pending before its sender is set up. */
 TEST_F(evtchn, pending_port_gets_selector_on_route)
 {
 	int err;

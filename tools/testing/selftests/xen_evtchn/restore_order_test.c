@@ -8,7 +8,8 @@
  * IPI port of the port table, or the vCPU's timer VIRQ) in one of the six
  * orders; when the vCPU next enters the guest, the guest must find the
  * port's selector bit and evtchn_upcall_pending set in its vcpu_info.  In
- * both guest ABIs.  Also: a vcpu_info at an offset where the 64-bit
+ * both guest ABIs.  Once the guest took the upcall, moving shared_info
+ * raises nothing again.  Also: a vcpu_info at an offset where the 64-bit
  * selector straddles a cache line (+52) still receives events.
  */
 
@@ -177,6 +178,34 @@ TEST_F(restore, sender_vcpu_info_shinfo)
 
 	restore_in_order(_metadata, self->vm, self->vcpu, variant->long_mode,
 			 variant->sender, order);
+}
+
+/*
+ * Once the guest has taken the upcall (selector and evtchn_upcall_pending
+ * cleared, the port still pending: it has not handled it yet), moving
+ * shared_info away and back raises nothing again, whether the sender's
+ * check was made at once or owed to shared_info.
+ */
+TEST_F(restore, no_second_upcall_when_shared_info_moves)
+{
+	uint8_t *vi = self->region + (VCPU_INFO_GPA - REGION_GPA);
+	const enum step owed[] = { SENDER, VCPU_INFO, SHINFO };
+	struct ucall uc;
+	int i;
+
+	restore_in_order(_metadata, self->vm, self->vcpu, variant->long_mode,
+			 variant->sender, owed);
+	memset(vi, 0, 16);	/* the guest took it */
+	for (i = 0; i < 4; i++) {
+		hvm_set_value(self->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO,
+			      KVM_XEN_INVALID_GFN);
+		hvm_set_value(self->vm, KVM_XEN_ATTR_TYPE_SHARED_INFO,
+			      SHINFO_GPA / PAGE_SIZE);
+	}
+	vcpu_run(self->vcpu);
+	ASSERT_EQ(UCALL_SYNC, get_ucall(self->vcpu, &uc));
+	EXPECT_EQ(0, uc.args[0]) TH_LOG("evtchn_upcall_pending");
+	EXPECT_EQ(0, uc.args[1]) TH_LOG("evtchn_pending_sel");
 }
 
 /*

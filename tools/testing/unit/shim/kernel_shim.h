@@ -26,6 +26,7 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int64_t s64;
 typedef int32_t s32;
+typedef int8_t s8;
 typedef u64 gpa_t;
 
 #define BITS_PER_LONG		64
@@ -34,7 +35,9 @@ typedef u64 gpa_t;
 #define KVM_MAX_VCPUS		16
 #define BITS_TO_LONGS(n)	(((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
 #define offsetofend(t, m)	(offsetof(t, m) + sizeof(((t *)0)->m))
+#define IS_ALIGNED(x, a)	(((x) & ((typeof(x))(a) - 1)) == 0)
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define __packed		__attribute__((__packed__))
 #define BUILD_BUG_ON(c)		static_assert(!(c), #c)
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
@@ -196,6 +199,10 @@ extern void (*shim_on_read_lock)(rwlock_t *lock);
 	 shim_on_read_lock ? shim_on_read_lock(l) : (void)0)
 #define read_unlock_irqrestore(l, f)	((l)->readers--, (void)(f))
 
+/* Single-threaded: a rule about locks always holds. */
+#define lockdep_assert_held(l)		((void)(l))
+#define lockdep_assert_irqs_disabled()	((void)0)
+
 static inline void mutex_init(struct mutex *m)
 {
 	m->locked = false;
@@ -356,10 +363,49 @@ void kthread_unuse_mm(struct mm_struct *mm);
 struct gfn_to_pfn_cache {
 	rwlock_t lock;
 	void *khva;
+	u64 gpa;
+	unsigned long uhva;
 	bool active;
 	bool valid;
 	int refreshes;
 };
+
+/* Activation maps nothing: the test points khva where it wants. */
+static inline int kvm_gpc_activate(struct gfn_to_pfn_cache *gpc, u64 gpa,
+				   unsigned long len)
+{
+	gpc->gpa = gpa;
+	gpc->uhva = 0;
+	gpc->active = true;
+	gpc->valid = true;
+	return 0;
+}
+
+static inline int kvm_gpc_activate_hva(struct gfn_to_pfn_cache *gpc,
+				       unsigned long uhva, unsigned long len)
+{
+	gpc->gpa = ~0ULL;
+	gpc->uhva = uhva;
+	gpc->active = true;
+	gpc->valid = true;
+	return 0;
+}
+
+static inline void kvm_gpc_deactivate(struct gfn_to_pfn_cache *gpc)
+{
+	gpc->active = false;
+	gpc->valid = false;
+}
+
+static inline bool kvm_gpc_is_gpa_active(struct gfn_to_pfn_cache *gpc)
+{
+	return gpc->active && !gpc->uhva;
+}
+
+static inline bool kvm_gpc_is_hva_active(struct gfn_to_pfn_cache *gpc)
+{
+	return gpc->active && gpc->uhva;
+}
 
 static inline bool kvm_gpc_check(struct gfn_to_pfn_cache *gpc, unsigned long len)
 {
@@ -430,9 +476,16 @@ static inline void hrtimer_start_expires(struct hrtimer *t,
 	t->mode = mode;
 }
 
+struct kvm_hypervisor_cpuid {
+	u32 base;
+	u32 limit;
+};
+
 struct kvm_vcpu_xen {
 	u8 upcall_vector;
 	struct gfn_to_pfn_cache vcpu_info_cache;
+	struct gfn_to_pfn_cache vcpu_time_info_cache;
+	struct kvm_hypervisor_cpuid cpuid;
 	unsigned long evtchn_pending_sel;
 	u32 vcpu_id;
 	int poll_evtchn;
@@ -442,13 +495,21 @@ struct kvm_vcpu_xen {
 	struct hrtimer timer;
 };
 
+struct pvclock_scale {
+	u32 tsc_to_system_mul;
+	s8 tsc_shift;
+};
+
 struct kvm_vcpu_arch {
 	struct kvm_vcpu_xen xen;
+	struct pvclock_scale hv_clock;
+	u32 hw_tsc_khz;
 };
 
 struct kvm;
 struct kvm_vcpu {
 	struct kvm *kvm;
+	struct mutex mutex;		/* held by its ioctls and KVM_RUN */
 	int vcpu_id;
 	int vcpu_idx;
 	struct kvm_vcpu_arch arch;
@@ -458,6 +519,7 @@ struct kvm_vcpu {
 };
 
 struct kvm_xen {
+	struct mutex xen_lock;		/* serializes the Xen attributes */
 	bool long_mode;
 	struct gfn_to_pfn_cache shinfo_cache;
 };
@@ -474,7 +536,12 @@ struct kvm {
 	int nr_vcpus;
 };
 
-#define KVM_REQ_UNBLOCK 0
+#define KVM_REQ_UNBLOCK		0
+#define KVM_REQ_CLOCK_UPDATE	1
+
+struct kvm_cpuid_entry2;
+struct kvm_cpuid_entry2 *kvm_find_cpuid_entry_index(struct kvm_vcpu *vcpu,
+						    u32 function, u32 index);
 
 static inline void kvm_make_request(int req, struct kvm_vcpu *vcpu)
 {

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make run`: load our irqbypass.ko, the rebuilt KVM and xen_evtchn.ko, and
 # show them.
+# shellcheck shell=sh source=tools/testing/vm/lib.sh
 . /lib/vmtest.sh
 
 kvm_up rebuilt ours

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # The debug lane's own test: a read past a kmalloc()ed buffer must show in
 # the kernel log (and so fail the run).
 insmod /modules/test/test_planted_bugs.ko bug=oob

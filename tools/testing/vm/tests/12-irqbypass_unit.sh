@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # The in-kernel test of our irqbypass.ko: every rule of the API, failing
 # callbacks, and concurrent register/unregister from kthreads (KTAP).
+# shellcheck shell=sh source=tools/testing/vm/lib.sh
 . /lib/vmtest.sh
 
 load ours irqbypass
 dmesg -c >/dev/null
-insmod /modules/ours/test_irqbypass.ko
+insmod /modules/test/test_irqbypass.ko
 rc=$?
 dmesg | tail -n 40
 [ $rc -eq 0 ] || fail "test_irqbypass failed (insmod status $rc)"

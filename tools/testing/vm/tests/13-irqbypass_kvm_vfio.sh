@@ -3,6 +3,7 @@
 # registers consumers) and the stock vfio-pci.ko (MSI triggers register
 # producers), both linked against our module in place of the stock one.
 # The producer is QEMU's edu device behind the emulated AMD IOMMU.
+# shellcheck shell=sh source=tools/testing/vm/lib.sh
 . /lib/vmtest.sh
 
 # KVM registers irqfds as IRQ bypass consumers only when it can post

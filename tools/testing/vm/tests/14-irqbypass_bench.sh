@@ -3,12 +3,13 @@
 # irqbypass.ko and with ours, in this one boot; print both and the ratio.
 # Ours must grow linearly: its cost per pair at 50000 pairs may be at most
 # 3 times its cost per pair at 1000.
+# shellcheck shell=sh source=tools/testing/vm/lib.sh
 . /lib/vmtest.sh
 
 bench() {
 	load "$1" irqbypass
 	dmesg -c >/dev/null
-	insmod /modules/ours/bench_irqbypass.ko || fail "bench_irqbypass on $1"
+	insmod /modules/test/bench_irqbypass.ko || fail "bench_irqbypass on $1"
 	dmesg | sed -n 's/.*bench_irqbypass: pairs \([0-9]*\) .* total_us \([0-9]*\).*/\1 \2/p' >"/tmp/bench.$1"
 	cat "/tmp/bench.$1" | sed "s/^/$1: pairs, total us: /"
 	unload bench_irqbypass irqbypass

@@ -2,6 +2,7 @@
 # The stock Debian KVM modules, linked against our irqbypass.ko, run a
 # guest; xen_evtchn.ko refuses to load against them (they lack the hook),
 # cleanly; all of it unloads.
+# shellcheck shell=sh source=tools/testing/vm/lib.sh
 . /lib/vmtest.sh
 
 kvm_up stock ours

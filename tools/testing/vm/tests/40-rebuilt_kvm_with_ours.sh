@@ -2,12 +2,14 @@
 # The kvm.ko (with the hook) and kvm-amd.ko rebuilt from the linux-source
 # package load into the stock kernel on our irqbypass.ko, run a guest with
 # xen_evtchn.ko attached, and all of it unloads.
+# shellcheck shell=sh source=tools/testing/vm/lib.sh
 . /lib/vmtest.sh
 
-kvm_up rebuilt ours
-load ours xen_evtchn
+ours_up
 dmesg | grep -q 'xen_evtchn: registered with KVM' || fail "xen_evtchn did not register"
 run kvm_smoke_test
-unload xen_evtchn
-kvm_down
+# The hook's registration refuses incomplete ops and a second accelerator.
+load test test_accel_contract
+unload test_accel_contract
+ours_down
 exit 0

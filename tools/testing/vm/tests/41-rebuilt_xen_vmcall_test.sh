@@ -1,11 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Upstream's xen_vmcall_test, unmodified, against the rebuilt KVM with the
 # hook and xen_evtchn.ko.
+# shellcheck shell=sh source=tools/testing/vm/lib.sh
 . /lib/vmtest.sh
 
-kvm_up rebuilt ours
-load ours xen_evtchn
-run xen_vmcall_test
-unload xen_evtchn
-kvm_down
+run_on_ours xen_vmcall_test
 exit 0

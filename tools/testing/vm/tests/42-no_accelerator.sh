@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The rebuilt KVM with the hook and no accelerator (none loaded, none
 # loadable in the VM): Xen ioctls fail cleanly.
+# shellcheck shell=sh source=tools/testing/vm/lib.sh
 . /lib/vmtest.sh
 
 kvm_up rebuilt ours

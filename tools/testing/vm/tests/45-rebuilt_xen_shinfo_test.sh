@@ -2,11 +2,8 @@
 # Upstream's xen_shinfo_test, unmodified, against the rebuilt KVM with the
 # hook and xen_evtchn.ko: every stage (runstate, steal time, event
 # channels, timers, polling, the races).
+# shellcheck shell=sh source=tools/testing/vm/lib.sh
 . /lib/vmtest.sh
 
-kvm_up rebuilt ours
-load ours xen_evtchn
-run xen_shinfo_test -v
-unload xen_evtchn
-kvm_down
+run_on_ours xen_shinfo_test -v
 exit 0

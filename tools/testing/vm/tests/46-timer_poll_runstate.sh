@@ -2,10 +2,10 @@
 # xen_evtchn.ko's timer VIRQ, SCHEDOP_poll and runstate, with bad input;
 # and the Xen timer is a soft hrtimer: every hrtimer_start of the hook's
 # timer function that the tests cause says so (mode ABS|SOFT).
+# shellcheck shell=sh source=tools/testing/vm/lib.sh
 . /lib/vmtest.sh
 
-kvm_up rebuilt ours
-load ours xen_evtchn
+ours_up
 
 tr=/sys/kernel/tracing
 [ -e $tr/trace ] || mount -t tracefs nodev $tr || fail "no tracefs"
@@ -19,6 +19,5 @@ echo "Xen timer starts: $starts, not soft: $hard"
 [ "$starts" -gt 0 ] || fail "no start of the Xen timer traced"
 [ "$hard" -eq 0 ] || fail "the Xen timer was started as a hard hrtimer"
 
-unload xen_evtchn
-kvm_down
+ours_down
 exit 0

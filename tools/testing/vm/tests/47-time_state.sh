@@ -3,6 +3,7 @@
 # the Xen CPUID time leaf, the wallclock, the master clock), checked on the
 # stock KVM and on ours in the same boot: each run must pass, and the two
 # must report the same state.
+# shellcheck shell=sh source=tools/testing/vm/lib.sh
 . /lib/vmtest.sh
 
 # time_state NAME: run the test on the KVM loaded now; NAME.state gets
@@ -13,11 +14,9 @@ time_state() {
 	[ -s "/tmp/$1.state" ] || fail "no state reported on the $1 KVM"
 }
 
-kvm_up rebuilt ours
-load ours xen_evtchn
+ours_up
 time_state ours
-unload xen_evtchn
-kvm_down
+ours_down
 stock_xen || { echo "a test lane: no comparison with the stock KVM"; exit 0; }
 
 kvm_up stock

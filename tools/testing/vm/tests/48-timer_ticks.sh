@@ -5,6 +5,7 @@
 # irqchip.  Each run must deliver ticks; ours must deliver at least half as
 # many as the stock KVM (a vCPU that hogs the CPU, re-entering for nothing,
 # would starve the timer thread).
+# shellcheck shell=sh source=tools/testing/vm/lib.sh
 . /lib/vmtest.sh
 
 # ticks NAME: run the test on the KVM loaded now; NAME.ticks gets the
@@ -15,11 +16,9 @@ ticks() {
 	[ -s "/tmp/$1.ticks" ] || fail "no tick count on the $1 KVM"
 }
 
-kvm_up rebuilt ours
-load ours xen_evtchn
+ours_up
 ticks ours
-unload xen_evtchn
-kvm_down
+ours_down
 stock_xen || { echo "a test lane: no comparison with the stock KVM"; exit 0; }
 
 kvm_up stock

@@ -4,11 +4,10 @@
 # into the freed shared_info page.  Only the debug lane's KASAN sees the
 # write; elsewhere this checks that nothing else goes wrong.  Upstream's
 # 6.12 KVM has this bug, so the test runs on ours alone.
+# shellcheck shell=sh source=tools/testing/vm/lib.sh
 . /lib/vmtest.sh
 
-kvm_up rebuilt ours
-load ours xen_evtchn
+ours_up
 run timer_teardown_test
-unload xen_evtchn
-kvm_down
+ours_down
 exit 0

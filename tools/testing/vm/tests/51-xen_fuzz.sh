@@ -6,6 +6,7 @@
 # fails the run.  A fuzzer still running at its limit has every task's
 # stack dumped to the kernel log (sysrq t), then is killed: a hang shows
 # where it is.
+# shellcheck shell=sh source=tools/testing/vm/lib.sh
 . /lib/vmtest.sh
 
 arg() {
@@ -15,8 +16,7 @@ seed=$(arg seed)
 ops=$(arg ops)
 limit=$(arg limit)
 
-kvm_up rebuilt ours
-load ours xen_evtchn
+ours_up
 prog=$(command -v xen_fuzz) || fail "no xen_fuzz"
 "$prog" -s "${seed:-1}" -n "${ops:-3000}" &
 pid=$!
@@ -31,6 +31,5 @@ while kill -0 $pid 2>/dev/null; do
 	t=$((t + 1))
 done
 wait $pid || fail "xen_fuzz exited with status $?"
-unload xen_evtchn
-kvm_down
+ours_down
 exit 0

@@ -23,26 +23,15 @@
 #include <linux/slab.h>
 
 #include <kvm/xen_accel.h>
-#include <xen/interface/xen.h>
-#include <xen/interface/sched.h>
 
 #include "xen_evtchn.h"
 
-/* Xen's own (unofficial) limit on the ports of one poll. */
-#define XEN_POLL_MAX_PORTS 128
-
-/* The 32-bit ABI's struct sched_poll. */
-struct xen_compat_sched_poll {
-	u32 ports;
-	u32 nr_ports;
-	u64 timeout;
-} __packed;
-
 /* Is one of @ports pending?  Also true if shared_info is not mapped. */
-static bool any_pending(struct kvm *kvm, const u32 *ports, unsigned int n)
+static bool any_pending(struct kvm *kvm, const struct xen_2l_abi *abi,
+			const u32 *ports, unsigned int n)
 {
 	struct gfn_to_pfn_cache *gpc = &kvm->arch.xen.shinfo_cache;
-	unsigned long *pending, flags;
+	unsigned long flags;
 	bool ret = true;
 	unsigned int i;
 	int idx;
@@ -50,11 +39,9 @@ static bool any_pending(struct kvm *kvm, const u32 *ports, unsigned int n)
 	idx = srcu_read_lock(&kvm->srcu);
 	read_lock_irqsave(&gpc->lock, flags);
 	if (kvm_gpc_check(gpc, PAGE_SIZE)) {
-		/* evtchn_pending is at the same offset in both ABIs. */
-		pending = (unsigned long *)((struct shared_info *)gpc->khva)->evtchn_pending;
 		ret = false;
 		for (i = 0; i < n && !ret; i++)
-			ret = test_bit(ports[i], pending);
+			ret = test_bit(ports[i], gpc->khva + abi->pending_off);
 	}
 	read_unlock_irqrestore(&gpc->lock, flags);
 	srcu_read_unlock(&kvm->srcu, idx);
@@ -68,7 +55,6 @@ static int read_poll_args(struct kvm_vcpu *vcpu, bool is_64bit, u64 arg,
 	if (is_64bit) {
 		struct sched_poll sp;
 
-		BUILD_BUG_ON(sizeof(sp) != 24);
 		if (kvm_xen_accel_read_guest_virt(vcpu, arg, &sp, sizeof(sp)))
 			return -EFAULT;
 		*ports = (unsigned long)sp.ports;
@@ -77,7 +63,6 @@ static int read_poll_args(struct kvm_vcpu *vcpu, bool is_64bit, u64 arg,
 	} else {
 		struct xen_compat_sched_poll sp;
 
-		BUILD_BUG_ON(sizeof(sp) != 16);
 		if (kvm_xen_accel_read_guest_virt(vcpu, arg, &sp, sizeof(sp)))
 			return -EFAULT;
 		*ports = sp.ports;
@@ -89,6 +74,7 @@ static int read_poll_args(struct kvm_vcpu *vcpu, bool is_64bit, u64 arg,
 
 static void block_until_event(struct kvm_vcpu *vcpu, u64 timeout)
 {
+	might_sleep();
 	vcpu->arch.mp_state = KVM_MP_STATE_HALTED;
 	if (timeout)
 		mod_timer(&vcpu->arch.xen.poll_timer,
@@ -104,6 +90,7 @@ static void block_until_event(struct kvm_vcpu *vcpu, u64 timeout)
 static bool poll(struct kvm_vcpu *vcpu, bool is_64bit, u64 arg, u64 *result)
 {
 	struct kvm *kvm = vcpu->kvm;
+	const struct xen_2l_abi *abi = xen_evtchn_abi(kvm);
 	u64 ports_gva, timeout;
 	u32 nr_ports, one, *ports = &one;
 	unsigned int i;
@@ -132,12 +119,12 @@ static bool poll(struct kvm_vcpu *vcpu, bool is_64bit, u64 arg, u64 *result)
 		goto out_free;
 	ret = -EINVAL;
 	for (i = 0; i < nr_ports; i++)
-		if (ports[i] >= xen_evtchn_max_port(kvm))
+		if (ports[i] >= abi->ports)
 			goto out_free;
 
 	vcpu->arch.xen.poll_evtchn = nr_ports == 1 ? ports[0] : -1;
 	set_bit(vcpu->vcpu_idx, kvm->arch.xen.poll_mask);
-	if (!any_pending(kvm, ports, nr_ports))
+	if (!any_pending(kvm, abi, ports, nr_ports))
 		block_until_event(vcpu, timeout);
 	clear_bit(vcpu->vcpu_idx, kvm->arch.xen.poll_mask);
 	vcpu->arch.xen.poll_evtchn = 0;
@@ -194,17 +181,14 @@ void xen_evtchn_poll_timeout(struct kvm_vcpu *vcpu)
 bool xen_evtchn_hcall_sched_op(struct kvm_vcpu *vcpu, bool is_64bit, u64 cmd,
 			       u64 arg, u64 *result)
 {
-	switch (cmd) {
-	case SCHEDOP_poll:
-		if (poll(vcpu, is_64bit, arg, result))
-			return true;
-		/* Polling needs the VM's consent and its APIC: yield. */
-		fallthrough;
-	case SCHEDOP_yield:
-		kvm_vcpu_on_spin(vcpu, true);
-		*result = 0;
+	/* A poll the VM cannot do (no APIC, no consent) becomes a yield. */
+	bool handled = cmd == SCHEDOP_poll && poll(vcpu, is_64bit, arg, result);
+
+	if (handled)
 		return true;
-	default:
+	if (cmd != SCHEDOP_poll && cmd != SCHEDOP_yield)
 		return false;
-	}
+	kvm_vcpu_on_spin(vcpu, true);
+	*result = 0;
+	return true;
 }
