@@ -6,6 +6,10 @@
 #   make deps     install what the build and tests need (apt, as root)
 #   make          build the modules against KDIR
 #   make kvm      rebuild kvm.ko, kvm-amd.ko, kvm-intel.ko from linux-source
+#   make irqbypass  irqbypass.ko alone (no KVM rebuild)
+#   make install  the modules and the rebuilt KVM into DESTDIR/lib/modules/
+#                 <KDIR's release>/updates/xen-evtchn-accel, then depmod
+#   make uninstall
 #   make lint     checkpatch --strict, and a W=1 + sparse build
 #   make check    deps, lint, build, and every test in the VM
 #   make run      boot the VM and show our modules next to KVM
@@ -20,11 +24,18 @@
 KREL := $(shell tools/build/kver.sh)
 VM_KDIR := /usr/src/linux-headers-$(KREL)
 
-ifneq ($(wildcard /lib/modules/$(shell uname -r)/build),)
-KDIR ?= /lib/modules/$(shell uname -r)/build
-else
+# The kernel everything is built for: the modules and the rebuilt KVM,
+# from the linux-source tree of the same version, always together.
 KDIR ?= $(VM_KDIR)
-endif
+KDIR_REL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+
+# MODULE_VERSION of both modules: VERSION, and the commit when in git.
+XEN_ACCEL_VERSION ?= $(shell tools/build/version.sh)
+KBUILD_ARGS = XEN_ACCEL_VERSION=$(XEN_ACCEL_VERSION)
+INSTALL_DIR := updates/xen-evtchn-accel
+# depmod runs once at the end; modules are not signed (no key here: sign
+# them with the host's own key where Secure Boot requires it).
+INSTALL_ARGS := DEPMOD=true CONFIG_MODULE_SIG_ALL=
 
 BUILD := $(CURDIR)/build
 SRC := $(BUILD)/linux-source-6.12
@@ -40,7 +51,29 @@ all: modules
 KVM_SYMVERS := $(BUILD)/kvm/arch/x86/kvm/Module.symvers
 
 modules: kvm
-	$(MAKE) -C $(KDIR) M=$(CURDIR) KBUILD_EXTRA_SYMBOLS=$(KVM_SYMVERS) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) KBUILD_EXTRA_SYMBOLS=$(KVM_SYMVERS) \
+		$(KBUILD_ARGS) modules
+
+# irqbypass.ko alone: it needs no KVM rebuild.
+irqbypass:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_XEN_EVTCHN_ACCEL= $(KBUILD_ARGS) \
+		modules
+
+# A host install: depmod prefers updates/ to the stock kernel/ modules,
+# so modprobe kvm_amd then loads the rebuilt KVM on our irqbypass.ko, and
+# the first Xen ioctl loads xen_evtchn.ko.  DESTDIR: another root.
+install: modules
+	@test -n "$(KDIR_REL)" || { echo "no kernel release in $(KDIR)" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=$(INSTALL_DIR) $(INSTALL_ARGS) modules_install
+	$(MAKE) -C $(KDIR) M=$(BUILD)/kvm/arch/x86/kvm INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=$(INSTALL_DIR) $(INSTALL_ARGS) modules_install
+	depmod -b $(or $(DESTDIR),/) $(KDIR_REL)
+
+uninstall:
+	@test -n "$(KDIR_REL)" || { echo "no kernel release in $(KDIR)" >&2; exit 1; }
+	rm -rf $(DESTDIR)/lib/modules/$(KDIR_REL)/$(INSTALL_DIR)
+	depmod -b $(or $(DESTDIR),/) $(KDIR_REL)
 
 deps:
 	@tools/build/deps.sh
@@ -56,8 +89,13 @@ $(SRC_STAMP): $(SRC_TAR) | need-krel
 
 source: $(SRC_STAMP)
 
+# KVM rebuilt from a source of another version than KDIR's kernel would
+# not match it: refuse (6.12.117+deb12-rt-amd64 matches 6.12.117's source).
 kvm: $(SRC_STAMP)
-	@kvm/rebuild-kvm.sh $(SRC) $(VM_KDIR) $(BUILD)/kvm
+	@case "$(KDIR_REL)" in $(KREL:+deb12-amd64=)+deb12-*) ;; \
+	*) echo "KDIR is $(KDIR_REL), the source is $(KREL): not one kernel" >&2; \
+	   exit 1 ;; esac
+	@kvm/rebuild-kvm.sh $(SRC) $(KDIR) $(BUILD)/kvm
 
 selftests: $(SRC_STAMP)
 	$(MAKE) -s -C tools/testing/selftests SRC=$(SRC) OUT=$(BUILD)/selftests
@@ -146,7 +184,7 @@ clean:
 	-$(MAKE) -C $(VM_KDIR) M=$(TEST_MOD_DIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all modules deps need-krel source kvm selftests unit test-modules \
+.PHONY: all modules irqbypass install uninstall deps need-krel source kvm selftests unit test-modules \
 	qemu xen-guest lint check check-installed check-debug \
 	check-debug-installed check-rt check-rt-installed check-guest \
 	check-guest-installed guest-boots guest-boots-installed fuzz \

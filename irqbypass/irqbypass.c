@@ -372,3 +372,4 @@ module_exit(irq_bypass_exit);
 
 MODULE_DESCRIPTION("IRQ bypass manager indexed by eventfd token");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(XEN_ACCEL_VERSION);

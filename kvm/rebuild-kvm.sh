@@ -24,7 +24,9 @@ src=$1 kdir=$2 out=$3
 kvm=$out/arch/x86/kvm
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-if [ ! -f "$out/.copied" ] || [ "$(cat "$out/.copied")" != "$src" ]; then
+# A tree copied for another source or another kernel is copied again.
+stamp="$src $kdir"
+if [ ! -f "$out/.copied" ] || [ "$(cat "$out/.copied")" != "$stamp" ]; then
 	rm -rf "$out"
 	mkdir -p "$out/include/trace" "$out/arch/x86" "$out/virt"
 	cp -r "$src/arch/x86/kvm" "$out/arch/x86/"
@@ -41,7 +43,7 @@ if [ ! -f "$out/.copied" ] || [ "$(cat "$out/.copied")" != "$src" ]; then
 		exit 1
 	}
 	rm "$kvm/xen.c"
-	echo "$src" >"$out/.copied"
+	echo "$stamp" >"$out/.copied"
 fi
 
 ln -sf "$top/kvm/xen_hook.c" "$kvm/xen_hook.c"

@@ -83,4 +83,5 @@ module_exit(xen_evtchn_exit);
 
 MODULE_DESCRIPTION("KVM Xen event channel accelerator");
 MODULE_ALIAS(KVM_XEN_ACCEL_ALIAS);
+MODULE_VERSION(XEN_ACCEL_VERSION);
 MODULE_LICENSE("GPL");

@@ -9,7 +9,7 @@
 set -euo pipefail
 
 tools=(build-essential bc bison flex libelf-dev cpio xz-utils kmod
-       busybox-static qemu-system-x86 sparse perl shellcheck)
+       busybox-static qemu-system-x86 sparse perl shellcheck dkms)
 
 have_all() {
 	local p

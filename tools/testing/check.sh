@@ -44,6 +44,9 @@ build "selftests" make -s --no-print-directory selftests || built=0
 build "test-only VM modules" make -s --no-print-directory test-modules || built=0
 build "QEMU >= 8 and the Xen guest" make -s --no-print-directory xen-guest || built=0
 
+# DKMS builds and installs the tree, into private trees of its own.
+[ $built -eq 0 ] || tools/testing/dkms-check.sh "$BUILD/dkms" | report
+
 # Userspace unit tests of the module's delivery and port table (ASan,
 # UBSan): each TAP line is a result; a sanitizer report fails the step.
 if build "unit tests (ASan, UBSan)" make -s --no-print-directory unit; then

@@ -35,7 +35,8 @@ step() {
 copy_tree() {
 	rm -rf "$lane/ours" "$lane/testmods"
 	mkdir -p "$lane/ours" "$lane/testmods"
-	cp -r "$top"/Kbuild "$top"/include "$top"/irqbypass "$top"/xen_evtchn \
+	cp -r "$top"/Kbuild "$top"/VERSION "$top"/include "$top"/irqbypass \
+		"$top"/xen_evtchn \
 		"$lane/ours/"
 	cp "$top"/tools/testing/vm/modules/*.c \
 		"$top"/tools/testing/vm/modules/Kbuild "$lane/testmods/"

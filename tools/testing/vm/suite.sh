@@ -16,8 +16,9 @@
 #       kernel); Debian's by default
 #   -A  kernel command line arguments for the tests (xen_fuzz.ops=...)
 #   -t  run TEST.sh too (tests kept outside tests/, the real Xen guest's)
-#   -L  a test lane: our Xen code alone, not upstream's in the stock KVM
-#       (the stock_xen_* tests are left out, the others skip their stock
+#   -L  a test lane: our Xen code alone, not upstream's in the stock KVM,
+#       and no install test (the stock_xen_* and *install* tests are left
+#       out, the others skip their stock
 #       half: vmtest.stock_xen=0), whose known 6.12 bugs (a sleeping lock
 #       in hard-IRQ context on PREEMPT_RT, a write into freed memory at
 #       teardown) the lanes' checkers report
@@ -48,6 +49,15 @@ done
 
 st=$BUILD/selftests
 mkdir -p "$out"
+# The install test: the project installed into a real /lib/modules, as on
+# a host, for the default build only (a lane's kernel has no such tree).
+install=()
+if [ -z "$lane" ]; then
+	"$here/install-root.sh" "$krel" "$out/root"
+	install=(-d "$out/root/lib/modules:/lib/modules"
+		 -m upgrade:"$out/root/upgrade/xen_evtchn/xen_evtchn.ko"
+		 -b "$(command -v kmod)")
+fi
 # shellcheck disable=SC2046 # option lists, split on purpose
 "$here/mkinitramfs.sh" -k "$krel" -o "$out.cpio.gz" ${modroot:+-M "$modroot"} \
 	$(for m in "$ours"/irqbypass/*.ko "$ours"/xen_evtchn/*.ko; do echo "-m ours:$m"; done) \
@@ -57,6 +67,7 @@ mkdir -p "$out"
 	-m test:"$testmods/bench_irqbypass.ko" \
 	-m test:"$testmods/test_accel_contract.ko" \
 	-m rebuilt:"$kvm/kvm.ko" -m rebuilt:"$kvm/kvm-amd.ko" \
+	"${install[@]}" \
 	-b "$QEMU_ROOT/usr/bin/qemu-system-x86_64" \
 	-b "$top/tools/testing/xen_guest/xen-guest" \
 	-d "$BUILD/xen_guest:/xen_guest" \
@@ -64,7 +75,7 @@ mkdir -p "$out"
 	-b "$st/kvm/x86_64/xen_shinfo_test" \
 	$(for b in "$st"/xen_evtchn/* "$st"/irqbypass/*; do echo "-b $b"; done) \
 	$(for t in "$here"/tests/*.sh; do
-		case $t in *-stock_xen_*) [ -n "$lane" ] && continue ;; esac
+		case $t in *-stock_xen_*|*-install*) [ -n "$lane" ] && continue ;; esac
 		echo "-t $t"
 	  done) \
 	$(for t in "${extra[@]}"; do echo "-t $t"; done)
