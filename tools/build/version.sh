@@ -7,7 +7,10 @@
 # release).
 top=$(cd "$(dirname "$0")/../.." && pwd)
 version=$(cat "$top/VERSION")
-if commit=$(git -C "$top" describe --always --dirty --abbrev=12 \
+# Only this tree's own repository: a copy inside another checkout (DKMS
+# builds under build/ here) is not that checkout's commit.
+if [ "$(git -C "$top" rev-parse --show-toplevel 2>/dev/null)" = "$top" ] &&
+   commit=$(git -C "$top" describe --always --dirty --abbrev=12 \
 	    --exclude '*' 2>/dev/null); then
 	version="$version+g$commit"
 fi
