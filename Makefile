@@ -18,6 +18,7 @@
 #   make check-guest  a real Xen guest under QEMU 10 on each KVM
 #   make guest-boots  boot the real Xen guest BOOTS times on each KVM
 #   make fuzz     the Xen ioctl/hypercall fuzzer, SEED and OPS
+#   make bench    every Xen path, stock KVM against ours, ROUNDS rounds
 #   make clean
 
 # The Debian kernel the VM boots, and whose source and headers are used.
@@ -163,6 +164,17 @@ fuzz:
 fuzz-installed: $(SRC_STAMP)
 	@tools/testing/fuzz.sh $(SEED) $(OPS)
 
+# Every Xen path, stock KVM against ours, ROUNDS alternating rounds in one
+# VM boot: a table of medians and ratios.
+ROUNDS ?= 5
+
+bench:
+	@tools/build/deps.sh
+	@$(MAKE) --no-print-directory bench-installed
+
+bench-installed: $(SRC_STAMP)
+	@tools/testing/bench.sh $(ROUNDS)
+
 # The VM suite on a kernel with lockdep, KASAN, UBSAN, kmemleak; and on
 # the same with PREEMPT_RT.
 check-debug check-rt:
@@ -187,6 +199,7 @@ clean:
 .PHONY: all modules irqbypass install uninstall deps need-krel source kvm selftests unit test-modules \
 	qemu xen-guest lint check check-installed check-debug \
 	check-debug-installed check-rt check-rt-installed check-guest \
-	check-guest-installed guest-boots guest-boots-installed fuzz \
+	check-guest-installed guest-boots guest-boots-installed fuzz bench \
+	bench-installed \
 	fuzz-installed run \
 	run-installed clean

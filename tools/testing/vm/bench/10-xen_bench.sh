@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+# make bench, in the VM: xen_bench on the stock KVM (upstream's in-kernel
+# Xen) and on ours, alternately, ROUNDS times (vmtest.bench_rounds=, 5 by
+# default), then per path the median, min and max on each and the ratio
+# of the medians, ours over stock.
+# shellcheck shell=sh source=tools/testing/vm/lib.sh
+. /lib/vmtest.sh
+
+rounds=$(sed -n 's/.*vmtest\.bench_rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
+: "${rounds:=5}"
+: >/tmp/bench.all
+r=0
+while [ $r -lt "$rounds" ]; do
+	r=$((r + 1))
+	kvm_up stock
+	run_to /tmp/b.out xen_bench
+	kvm_down
+	sed -n "s/^bench: /stock /p" /tmp/b.out >>/tmp/bench.all
+	ours_up
+	run_to /tmp/b.out xen_bench
+	ours_down
+	sed -n "s/^bench: /ours /p" /tmp/b.out >>/tmp/bench.all
+done
+
+# "KVM PATH VALUE UNIT" lines to one row per path.
+sort -k2,2 -k1,1 -k3,3n /tmp/bench.all | awk -v rounds="$rounds" '
+function stats(kvm, path,   n, m) {
+	n = cnt[kvm, path]
+	m = val[kvm, path, int((n + 1) / 2)]
+	return sprintf("%9d %9d %9d", m, val[kvm, path, 1], val[kvm, path, n])
+}
+{
+	cnt[$1, $2]++
+	val[$1, $2, cnt[$1, $2]] = $3
+	unit[$2] = $4
+	if (!($2 in seen)) { seen[$2] = 1; order[++paths] = $2 }
+}
+END {
+	printf "bench: %-20s %-6s %29s %29s %6s\n", "path (" rounds " rounds)", "unit",
+	       "stock: median min max", "ours: median min max", "ratio"
+	for (i = 1; i <= paths; i++) {
+		p = order[i]
+		if (cnt["stock", p] != rounds || cnt["ours", p] != rounds) {
+			print "bench: missing rounds for " p
+			bad = 1
+			continue
+		}
+		s = val["stock", p, int((rounds + 1) / 2)]
+		o = val["ours", p, int((rounds + 1) / 2)]
+		printf "bench: %-20s %-6s %29s %29s %6.2f\n", p, unit[p],
+		       stats("stock", p), stats("ours", p), o / s
+	}
+	exit bad
+}' || fail "incomplete results"
+exit 0
