@@ -50,14 +50,10 @@ step "irqbypass.ko, xen_evtchn.ko" make -s -C "$kdir" M="$lane/ours" \
 step "test modules" make -s -C "$kdir" M="$lane/testmods" \
 	KBUILD_EXTRA_SYMBOLS="$kvm/Module.symvers $lane/ours/Module.symvers" \
 	XEN_ACCEL_INCLUDE="$lane/ours/include" modules
-# The real Xen guest under lockdep and KASAN (it found a write into freed
-# memory at VMM exit), in the debug lane only: on the RT kernel, under
-# TCG, it is slow, and its nested guest crashed in its Xen callback entry
-# ("ENTRY_TRAMPOLINE stack guard page was hit"), as it does now and then
-# on any L1 kernel, stock KVM included (Documentation/testing.rst).
-extra=()
-[ "$name" != debug ] ||
-	extra=(-t "$top/tools/testing/xen_guest/50-xen_guest.sh")
+# Not the real Xen guest (make check-guest): under TCG on these kernels it
+# overran its 400 s now and then, and its nested guest crashed in its Xen
+# callback entry, as it does on any L1 kernel, stock KVM included
+# (Documentation/testing.rst).
 "$top/tools/testing/vm/suite.sh" -k "$krel" -o "$lane/vm" -n "$name" \
 	-O "$lane/ours" -R "$kvm" -T "$lane/testmods" -K "$image" -M "$modroot" -L \
-	-A "$args" "${extra[@]}"
+	-A "$args"
