@@ -22,8 +22,9 @@
  * It also exports the KVM internals the accelerator needs, listed below.
  *
  * Locking: xen_accel_lock (a mutex) protects xen_accel and serializes
- * binding; bound_vms (an xarray, own lock) maps each bound VM to the
- * accelerator's per-VM data.  Lookups take neither lock (RCU).
+ * binding.  A bound VM's per-VM data is in its own struct kvm_xen (see
+ * kvm_xen_accel_vm_data()), stored once by binding and removed when the
+ * VM is destroyed; lookups take no lock.
  *
  * Context: the ioctl forwards run in process context; set_evtchn_fast in
  * atomic context (irqfd wakeup); the timer trampolines in softirq context
@@ -35,7 +36,8 @@
 #include <linux/kmod.h>
 #include <linux/kvm_host.h>
 #include <linux/module.h>
-#include <linux/xarray.h>
+#include <linux/static_call.h>
+#include <linux/idr.h>
 
 #include <asm/pvclock.h>
 #include <kvm/xen_accel.h>
@@ -51,7 +53,46 @@ DEFINE_STATIC_KEY_DEFERRED_FALSE(kvm_xen_enabled, HZ);
 
 static DEFINE_MUTEX(xen_accel_lock);
 static const struct kvm_xen_accel_ops *xen_accel;
-static DEFINE_XARRAY(bound_vms);
+
+/*
+ * The entry points that run for each event, hypercall or guest entry call
+ * the accelerator through static calls, which point at its ops from its
+ * registration on: a direct call, where a call through the ops table is an
+ * indirect one (a retpoline on most x86 hosts).  They are called only for
+ * bound VMs, hence only while the accelerator is registered, and only
+ * where its op is not NULL.
+ */
+DEFINE_STATIC_CALL_NULL(xen_accel_evtchn_send,
+			*((struct kvm_xen_accel_ops *)0)->evtchn_send);
+DEFINE_STATIC_CALL_NULL(xen_accel_set_evtchn_fast,
+			*((struct kvm_xen_accel_ops *)0)->set_evtchn_fast);
+DEFINE_STATIC_CALL_NULL(xen_accel_hypercall,
+			*((struct kvm_xen_accel_ops *)0)->hypercall);
+DEFINE_STATIC_CALL_NULL(xen_accel_has_interrupt,
+			*((struct kvm_xen_accel_ops *)0)->has_interrupt);
+DEFINE_STATIC_CALL_NULL(xen_accel_inject_pending_events,
+			*((struct kvm_xen_accel_ops *)0)->inject_pending_events);
+DEFINE_STATIC_CALL_NULL(xen_accel_update_runstate,
+			*((struct kvm_xen_accel_ops *)0)->update_runstate);
+DEFINE_STATIC_CALL_NULL(xen_accel_timer_expired,
+			*((struct kvm_xen_accel_ops *)0)->timer_expired);
+
+/* Point the static calls at @ops' functions, or at nothing. */
+static void set_static_calls(const struct kvm_xen_accel_ops *ops)
+{
+	static const struct kvm_xen_accel_ops none;
+
+	lockdep_assert_held(&xen_accel_lock);
+	ops = ops ?: &none;
+	static_call_update(xen_accel_evtchn_send, ops->evtchn_send);
+	static_call_update(xen_accel_set_evtchn_fast, ops->set_evtchn_fast);
+	static_call_update(xen_accel_hypercall, ops->hypercall);
+	static_call_update(xen_accel_has_interrupt, ops->has_interrupt);
+	static_call_update(xen_accel_inject_pending_events,
+			   ops->inject_pending_events);
+	static_call_update(xen_accel_update_runstate, ops->update_runstate);
+	static_call_update(xen_accel_timer_expired, ops->timer_expired);
+}
 
 /**
  * kvm_xen_accel_register() - register the Xen accelerator
@@ -69,10 +110,12 @@ int kvm_xen_accel_register(const struct kvm_xen_accel_ops *ops)
 	if (!ops->bind_vm || !ops->destroy_vm)
 		return -EINVAL;
 	mutex_lock(&xen_accel_lock);
-	if (xen_accel)
+	if (xen_accel) {
 		ret = -EBUSY;
-	else
+	} else {
+		set_static_calls(ops);
 		xen_accel = ops;
+	}
 	mutex_unlock(&xen_accel_lock);
 	return ret;
 }
@@ -91,25 +134,13 @@ EXPORT_SYMBOL_GPL(kvm_xen_accel_register);
 void kvm_xen_accel_unregister(const struct kvm_xen_accel_ops *ops)
 {
 	mutex_lock(&xen_accel_lock);
-	if (xen_accel == ops)
+	if (xen_accel == ops) {
 		xen_accel = NULL;
+		set_static_calls(NULL);
+	}
 	mutex_unlock(&xen_accel_lock);
 }
 EXPORT_SYMBOL_GPL(kvm_xen_accel_unregister);
-
-/**
- * kvm_xen_accel_vm_data() - the accelerator's per-VM data
- * @kvm: a VM bound to the accelerator
- *
- * Context: any.
- * Return: what the accelerator's bind_vm() returned for @kvm, or NULL if
- * @kvm is not bound.
- */
-void *kvm_xen_accel_vm_data(struct kvm *kvm)
-{
-	return xa_load(&bound_vms, (unsigned long)kvm);
-}
-EXPORT_SYMBOL_GPL(kvm_xen_accel_vm_data);
 
 /* The accelerator of a bound VM, or NULL. */
 static const struct kvm_xen_accel_ops *accel_of(struct kvm *kvm)
@@ -143,7 +174,8 @@ static const struct kvm_xen_accel_ops *bind(struct kvm *kvm)
 	}
 	data = ops->bind_vm(kvm);
 	if (IS_ERR_OR_NULL(data) ||
-	    xa_err(xa_store(&bound_vms, (unsigned long)kvm, data, GFP_KERNEL))) {
+	    idr_alloc(&kvm->arch.xen.evtchn_ports, data, KVM_XEN_ACCEL_DATA_ID,
+		      KVM_XEN_ACCEL_DATA_ID + 1, GFP_KERNEL) < 0) {
 		if (!IS_ERR_OR_NULL(data))
 			ops->destroy_vm(kvm, data);
 		module_put(ops->owner);
@@ -157,6 +189,7 @@ out:
 void kvm_xen_init_vm(struct kvm *kvm)
 {
 	mutex_init(&kvm->arch.xen.xen_lock);
+	idr_init(&kvm->arch.xen.evtchn_ports);
 	kvm_gpc_init(&kvm->arch.xen.shinfo_cache, kvm);
 }
 
@@ -165,9 +198,11 @@ void kvm_xen_destroy_vm(struct kvm *kvm)
 	const struct kvm_xen_accel_ops *ops = accel_of(kvm);
 
 	if (ops) {
-		ops->destroy_vm(kvm, xa_erase(&bound_vms, (unsigned long)kvm));
+		ops->destroy_vm(kvm, idr_remove(&kvm->arch.xen.evtchn_ports,
+						KVM_XEN_ACCEL_DATA_ID));
 		module_put(ops->owner);
 	}
+	idr_destroy(&kvm->arch.xen.evtchn_ports);
 	kvm_gpc_deactivate(&kvm->arch.xen.shinfo_cache);
 }
 
@@ -178,7 +213,7 @@ static enum hrtimer_restart xen_timer_trampoline(struct hrtimer *timer)
 	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
 
 	/* Only a bound VM's accelerator arms it. */
-	return ops && ops->timer_expired ? ops->timer_expired(vcpu) :
+	return ops && ops->timer_expired ? static_call(xen_accel_timer_expired)(vcpu) :
 					     HRTIMER_NORESTART;
 }
 
@@ -258,7 +293,8 @@ int kvm_xen_hvm_evtchn_send(struct kvm *kvm,
 {
 	const struct kvm_xen_accel_ops *ops = bind(kvm);
 
-	return ops && ops->evtchn_send ? ops->evtchn_send(kvm, evt) : -ENOTTY;
+	return ops && ops->evtchn_send ?
+	       static_call(xen_accel_evtchn_send)(kvm, evt) : -ENOTTY;
 }
 
 int kvm_xen_setup_evtchn(struct kvm *kvm,
@@ -275,7 +311,8 @@ int kvm_xen_set_evtchn_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 	const struct kvm_xen_accel_ops *ops = accel_of(kvm);
 
 	/* Xen routing entries exist only in bound VMs. */
-	return ops && ops->set_evtchn_fast ? ops->set_evtchn_fast(xe, kvm) : -EINVAL;
+	return ops && ops->set_evtchn_fast ?
+	       static_call(xen_accel_set_evtchn_fast)(xe, kvm) : -EINVAL;
 }
 
 /*
@@ -303,14 +340,15 @@ int kvm_xen_hypercall(struct kvm_vcpu *vcpu)
 		kvm_queue_exception(vcpu, UD_VECTOR);
 		return 1;
 	}
-	return ops->hypercall(vcpu);
+	return static_call(xen_accel_hypercall)(vcpu);
 }
 
 int __kvm_xen_has_interrupt(struct kvm_vcpu *vcpu)
 {
 	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
 
-	return ops && ops->has_interrupt ? ops->has_interrupt(vcpu) : 0;
+	return ops && ops->has_interrupt ?
+	       static_call(xen_accel_has_interrupt)(vcpu) : 0;
 }
 
 void kvm_xen_inject_pending_events(struct kvm_vcpu *vcpu)
@@ -318,7 +356,7 @@ void kvm_xen_inject_pending_events(struct kvm_vcpu *vcpu)
 	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
 
 	if (ops && ops->inject_pending_events)
-		ops->inject_pending_events(vcpu);
+		static_call(xen_accel_inject_pending_events)(vcpu);
 }
 
 void kvm_xen_inject_vcpu_vector(struct kvm_vcpu *vcpu)
@@ -342,7 +380,7 @@ void kvm_xen_update_runstate(struct kvm_vcpu *vcpu, int state)
 	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
 
 	if (ops && ops->update_runstate)
-		ops->update_runstate(vcpu, state);
+		static_call(xen_accel_update_runstate)(vcpu, state);
 }
 
 void kvm_xen_update_tsc_info(struct kvm_vcpu *vcpu)
@@ -382,19 +420,38 @@ EXPORT_SYMBOL_GPL(kvm_get_wall_clock_epoch);
 /* Runstate times are in the VM's kvmclock nanoseconds. */
 EXPORT_SYMBOL_GPL(get_kvmclock_ns);
 
-/* Hypercalls are taken at guest CPL 0 only. */
-int kvm_xen_accel_guest_cpl(struct kvm_vcpu *vcpu)
+/*
+ * A hypercall as the guest made it, read in one call: its width, the
+ * guest's privilege level (hypercalls are taken at CPL 0 only), its
+ * number, and the arguments from the registers that each width's ABI
+ * names, truncated to 32 bits in the 32-bit one.
+ */
+void kvm_xen_accel_read_hypercall(struct kvm_vcpu *vcpu,
+				  struct kvm_xen_accel_hcall *hc)
 {
-	return kvm_x86_call(get_cpl)(vcpu);
-}
-EXPORT_SYMBOL_GPL(kvm_xen_accel_guest_cpl);
+	static const int regs64[] = {
+		VCPU_REGS_RDI, VCPU_REGS_RSI, VCPU_REGS_RDX,
+		VCPU_REGS_R10, VCPU_REGS_R8, VCPU_REGS_R9,
+	};
+	static const int regs32[] = {
+		VCPU_REGS_RBX, VCPU_REGS_RCX, VCPU_REGS_RDX,
+		VCPU_REGS_RSI, VCPU_REGS_RDI, VCPU_REGS_RBP,
+	};
+	const int *regs;
+	u64 width_mask;
+	int i;
 
-/* Hypercall arguments are in 64-bit or 32-bit registers. */
-bool kvm_xen_accel_hypercall_is_64bit(struct kvm_vcpu *vcpu)
-{
-	return is_64_bit_hypercall(vcpu);
+	BUILD_BUG_ON(ARRAY_SIZE(regs64) != ARRAY_SIZE(hc->args) ||
+		     ARRAY_SIZE(regs32) != ARRAY_SIZE(hc->args));
+	hc->is_64bit = is_64_bit_hypercall(vcpu);
+	hc->cpl = kvm_x86_call(get_cpl)(vcpu);
+	regs = hc->is_64bit ? regs64 : regs32;
+	width_mask = hc->is_64bit ? U64_MAX : U32_MAX;
+	hc->nr = kvm_rax_read(vcpu) & width_mask;
+	for (i = 0; i < ARRAY_SIZE(hc->args); i++)
+		hc->args[i] = kvm_register_read_raw(vcpu, regs[i]) & width_mask;
 }
-EXPORT_SYMBOL_GPL(kvm_xen_accel_hypercall_is_64bit);
+EXPORT_SYMBOL_GPL(kvm_xen_accel_read_hypercall);
 
 /* The hypercall page and the 2-level layout depend on long mode. */
 bool kvm_xen_accel_long_mode(struct kvm_vcpu *vcpu)
@@ -402,13 +459,6 @@ bool kvm_xen_accel_long_mode(struct kvm_vcpu *vcpu)
 	return is_long_mode(vcpu);
 }
 EXPORT_SYMBOL_GPL(kvm_xen_accel_long_mode);
-
-/* Hypercall number and arguments (VCPU_REGS_*). */
-unsigned long kvm_xen_accel_read_gpr(struct kvm_vcpu *vcpu, int reg)
-{
-	return kvm_register_read_raw(vcpu, reg);
-}
-EXPORT_SYMBOL_GPL(kvm_xen_accel_read_gpr);
 
 /* A hypercall's result from the VMM applies only if RIP did not move. */
 unsigned long kvm_xen_accel_read_rip(struct kvm_vcpu *vcpu)

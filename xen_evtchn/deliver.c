@@ -53,17 +53,6 @@ static const struct xen_2l_abi *abi_now(struct kvm *kvm)
 }
 
 /**
- * xen_evtchn_max_port() - the number of ports of the VM's 2-level ABI
- * @kvm: the VM
- *
- * Return: 4096 in the 64-bit ABI, 1024 in the 32-bit one.
- */
-unsigned int xen_evtchn_max_port(struct kvm *kvm)
-{
-	return abi_now(kvm)->ports;
-}
-
-/**
  * xen_evtchn_vcpu_idx() - the index of the vCPU whose APIC ID is @vcpu_id
  * @kvm: the VM
  * @vcpu_id: the APIC ID that a route, a port or the VMM names
@@ -92,6 +81,28 @@ static struct kvm_vcpu *target_vcpu(struct kvm *kvm,
 	return kvm_get_vcpu_by_id(kvm, xe->vcpu_id);
 }
 
+/*
+ * Hold the VMM's address space for a write (see the file's comment).  A
+ * task that runs in it holds it already: the VMM's own threads, a kernel
+ * thread that borrowed it, and a task interrupted there, which cannot drop
+ * its reference before the interrupt returns.  Anyone else takes a
+ * reference.  Returns whether it took one, for vm_mm_put(), or -ESRCH if
+ * the address space is gone.
+ */
+static int vm_mm_get(struct kvm *kvm)
+{
+	if (current->mm == kvm->mm)
+		return 0;
+	return mmget_not_zero(kvm->mm) ? 1 : -ESRCH;
+}
+
+/* Any context: the last reference, if it is, is dropped later. */
+static void vm_mm_put(struct kvm *kvm, int taken)
+{
+	if (taken)
+		mmput_async(kvm->mm);
+}
+
 static void kick_vcpu(struct kvm_vcpu *vcpu)
 {
 	kvm_make_request(KVM_REQ_UNBLOCK, vcpu);
@@ -116,20 +127,21 @@ int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 	unsigned long flags;
 	struct kvm_vcpu *vcpu;
 	bool kick = false;
-	int idx, ret;
+	int idx, ret, mm_ref;
 
 	vcpu = target_vcpu(kvm, xe);
 	if (!vcpu || xe->port >= abi->ports)
 		return -EINVAL;
-	if (!mmget_not_zero(kvm->mm))
-		return -ESRCH;
+	mm_ref = vm_mm_get(kvm);
+	if (mm_ref < 0)
+		return mm_ref;
 
 	idx = srcu_read_lock(&kvm->srcu);
 	read_lock_irqsave(&gpc->lock, flags);
 	if (!kvm_gpc_check(gpc, PAGE_SIZE)) {
 		read_unlock_irqrestore(&gpc->lock, flags);
 		srcu_read_unlock(&kvm->srcu, idx);
-		mmput_async(kvm->mm);
+		vm_mm_put(kvm, mm_ref);
 		return -EWOULDBLOCK;
 	}
 
@@ -145,8 +157,7 @@ int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 		kick = xen_evtchn_raise_selector(vcpu, abi,
 						 xe->port / abi->word_bits);
 	srcu_read_unlock(&kvm->srcu, idx);
-	/* Any context: the last reference, if it is, is dropped later. */
-	mmput_async(kvm->mm);
+	vm_mm_put(kvm, mm_ref);
 
 	/* A vCPU polling the port wakes, masked or not. */
 	if (ret != 0)
@@ -226,12 +237,13 @@ static int sync_selector_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 	struct kvm_vcpu *vcpu;
 	bool raise, kick = false;
 	unsigned long flags;
-	int idx;
+	int idx, mm_ref;
 
 	vcpu = target_vcpu(kvm, xe);
 	if (!vcpu || xe->port >= abi->ports)
 		return -ENODATA;
-	if (!mmget_not_zero(kvm->mm))
+	mm_ref = vm_mm_get(kvm);
+	if (mm_ref < 0)
 		return 0;
 
 	idx = srcu_read_lock(&kvm->srcu);
@@ -239,7 +251,7 @@ static int sync_selector_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 	if (!kvm_gpc_check(gpc, PAGE_SIZE)) {
 		read_unlock_irqrestore(&gpc->lock, flags);
 		srcu_read_unlock(&kvm->srcu, idx);
-		mmput(kvm->mm);
+		vm_mm_put(kvm, mm_ref);
 		return gpc->active ? -EWOULDBLOCK : -ENODATA;
 	}
 	raise = test_bit(xe->port, gpc->khva + abi->pending_off) &&
@@ -250,7 +262,7 @@ static int sync_selector_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 		kick = xen_evtchn_raise_selector(vcpu, abi,
 						 xe->port / abi->word_bits);
 	srcu_read_unlock(&kvm->srcu, idx);
-	mmput(kvm->mm);
+	vm_mm_put(kvm, mm_ref);
 
 	if (kick)
 		kick_vcpu(vcpu);

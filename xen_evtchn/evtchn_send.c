@@ -34,7 +34,6 @@ int xen_evtchn_send_ioctl(struct kvm *kvm, struct kvm_irq_routing_xen_evtchn *ev
 	};
 	int ret;
 
-	might_sleep();
 	if (!evt->port || evt->port >= xen_evtchn_max_port(kvm) ||
 	    evt->priority != KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL)
 		return -EINVAL;

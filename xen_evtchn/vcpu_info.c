@@ -46,9 +46,11 @@ static u8 *upcall_pending(void *vi)
 /*
  * Set bit @word of the selector of the vcpu_info at @vi; true if it was
  * clear.  Only the aligned 32-bit half that holds the bit is touched.
+ * Inlined: it is on every delivery's path.
  */
-static bool set_selector_bit(void *vi, const struct xen_2l_abi *abi,
-			     unsigned int word)
+static __always_inline bool set_selector_bit(void *vi,
+					     const struct xen_2l_abi *abi,
+					     unsigned int word)
 {
 	u32 *half = (u32 *)(vi + abi->selector_off) + word / 32;
 	u32 bit = BIT(word % 32), old = READ_ONCE(*half);

@@ -45,6 +45,17 @@ static inline const struct xen_2l_abi *xen_evtchn_abi(struct kvm *kvm)
 	return xen_2l_abi(READ_ONCE(kvm->arch.xen.long_mode));
 }
 
+/**
+ * xen_evtchn_max_port() - the number of ports of the VM's 2-level ABI
+ * @kvm: the VM
+ *
+ * Return: 4096 in the 64-bit ABI, 1024 in the 32-bit one.
+ */
+static inline unsigned int xen_evtchn_max_port(struct kvm *kvm)
+{
+	return xen_evtchn_abi(kvm)->ports;
+}
+
 /*
  * Map @gpc again, for process context.  A cache that was never activated
  * has neither a GPA nor an HVA, and KVM WARNs when asked to refresh one
@@ -63,7 +74,6 @@ static inline int xen_evtchn_gpc_refresh(struct gfn_to_pfn_cache *gpc,
 }
 
 /* deliver.c */
-unsigned int xen_evtchn_max_port(struct kvm *kvm);
 int xen_evtchn_vcpu_idx(struct kvm *kvm, u32 vcpu_id);
 int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm);
 int xen_evtchn_set(struct kvm_xen_evtchn *xe, struct kvm *kvm);

@@ -20,12 +20,14 @@
  * ops without them); any other op may be NULL, and that entry point then
  * behaves as if no accelerator were bound.
  *
- * The per-VM data of each bound VM is found in a global xarray keyed by
- * the address of its struct kvm (kvm_xen_accel_vm_data()), not in struct
- * kvm itself: the rebuilt kvm.ko must keep the layout of struct kvm that
- * the distribution's headers give, since xen_evtchn.ko and every other
- * module that sees struct kvm is built against those headers.  A lookup
- * is lock-free (RCU inside the xarray).
+ * The per-VM data of each bound VM is kept in the VM's own struct
+ * kvm_xen, in evtchn_ports, the ID map where upstream's xen.o keeps its
+ * port table and which nothing else in KVM touches, under one ID
+ * (kvm_xen_accel_vm_data()).  The rebuilt kvm.ko must keep the layout of
+ * struct kvm that the distribution's headers give, since xen_evtchn.ko and
+ * every other module that sees struct kvm is built against those headers,
+ * so it cannot add a field of its own, and a global map keyed by the
+ * address of struct kvm would cost a walk through a deep tree per event.
  *
  * The accelerator module is loaded on demand by its alias,
  * "kvm-xen-accel" (MODULE_ALIAS), not by a file name.
@@ -34,6 +36,7 @@
 #define _KVM_XEN_ACCEL_H
 
 #include <linux/hrtimer.h>
+#include <linux/idr.h>
 #include <linux/kvm_host.h>
 
 /* The alias under which the hook asks for an accelerator module. */
@@ -118,7 +121,27 @@ struct kvm_xen_accel_ops {
 
 int kvm_xen_accel_register(const struct kvm_xen_accel_ops *ops);
 void kvm_xen_accel_unregister(const struct kvm_xen_accel_ops *ops);
-void *kvm_xen_accel_vm_data(struct kvm *kvm);
+
+/* The ID of the per-VM data in kvm->arch.xen.evtchn_ports. */
+#define KVM_XEN_ACCEL_DATA_ID 0
+
+/**
+ * kvm_xen_accel_vm_data() - the accelerator's per-VM data
+ * @kvm: a VM
+ *
+ * Stored when @kvm binds and removed when it is destroyed, when nothing
+ * can call this any more: no RCU read side is needed.  The only entry of
+ * the map, at ID 0, is held in the map's root, so the lookup reads no
+ * tree node.
+ *
+ * Context: any.
+ * Return: what the accelerator's bind_vm() returned for @kvm, or NULL if
+ * @kvm is not bound.
+ */
+static inline void *kvm_xen_accel_vm_data(struct kvm *kvm)
+{
+	return idr_find(&kvm->arch.xen.evtchn_ports, KVM_XEN_ACCEL_DATA_ID);
+}
 
 /*
  * KVM internals the hook exports for the accelerator: either functions of
@@ -131,10 +154,23 @@ u64 get_kvmclock_ns(struct kvm *kvm);
 struct kvm_cpuid_entry2 *kvm_find_cpuid_entry_index(struct kvm_vcpu *vcpu,
 						    u32 function, u32 index);
 
-int kvm_xen_accel_guest_cpl(struct kvm_vcpu *vcpu);
-bool kvm_xen_accel_hypercall_is_64bit(struct kvm_vcpu *vcpu);
+/**
+ * struct kvm_xen_accel_hcall - a hypercall as the guest made it
+ * @nr: its number
+ * @args: its arguments, in the order of Xen's hypercall ABI
+ * @is_64bit: made in the 64-bit ABI (else @nr and @args are 32-bit values)
+ * @cpl: the guest's privilege level when it made it
+ */
+struct kvm_xen_accel_hcall {
+	u64 nr;
+	u64 args[6];
+	bool is_64bit;
+	u8 cpl;
+};
+
+void kvm_xen_accel_read_hypercall(struct kvm_vcpu *vcpu,
+				  struct kvm_xen_accel_hcall *hc);
 bool kvm_xen_accel_long_mode(struct kvm_vcpu *vcpu);
-unsigned long kvm_xen_accel_read_gpr(struct kvm_vcpu *vcpu, int reg);
 unsigned long kvm_xen_accel_read_rip(struct kvm_vcpu *vcpu);
 int kvm_xen_accel_complete_hypercall(struct kvm_vcpu *vcpu, u64 result);
 void kvm_xen_accel_patch_hypercall(struct kvm_vcpu *vcpu, u8 *insn);

@@ -24,6 +24,7 @@ bool shim_atomic;
 int shim_srcu_syncs;
 int shim_eventfd_signals;
 int shim_misaligned_atomics;
+int shim_mm_refs_taken;
 int shim_vcpu_searches;
 void (*shim_on_read_lock)(rwlock_t *lock);
 void (*shim_step_hook)(void);
@@ -149,6 +150,7 @@ static void vm_setup(bool long_mode)
 	shim_atomic = false;
 	shim_eventfd_signals = 0;
 	shim_misaligned_atomics = 0;
+	shim_mm_refs_taken = 0;
 	shim_on_read_lock = NULL;
 	shim_step_hook = NULL;
 	guest_now = 1000;
@@ -304,12 +306,29 @@ static void test_vmm_gone(bool lm)
 	struct kvm_xen_evtchn e = ev(4, 0);
 
 	vm_mm.mm_users = 0;
+	current->mm = NULL;		/* the Xen timer's softirq */
 	CHECK(xen_evtchn_set_fast(&e, &kvm) == -ESRCH);
 	CHECK(!pending(4) && !sel(0, lm));
-	kvm.arch.xen.shinfo_cache.valid = false;
-	current->mm = NULL;		/* KVM's irqfd workqueue */
+	kvm.arch.xen.shinfo_cache.valid = false;	/* KVM's irqfd workqueue */
 	CHECK(xen_evtchn_set(&e, &kvm) == -ESRCH);
 	CHECK(mm_borrows == 0 && !pending(4));
+}
+
+/*
+ * A delivery from a task that runs in the VMM's address space (the VMM's
+ * ioctl, its eventfd write) takes no reference on it: the task holds one.
+ * From anywhere else it takes one, and gives it back.
+ */
+static void test_mm_reference(bool lm)
+{
+	struct kvm_xen_evtchn e = ev(4, 0);
+
+	CHECK(xen_evtchn_set_fast(&e, &kvm) == 1);
+	CHECK(shim_mm_refs_taken == 0);
+	e.port = 5;
+	current->mm = NULL;
+	CHECK(xen_evtchn_set_fast(&e, &kvm) == 1);
+	CHECK(shim_mm_refs_taken == 1 && vm_mm.mm_users == 1);
 }
 
 static void test_shadow(bool lm)
@@ -703,6 +722,8 @@ int main(void)
 		{ "shared_info unmapped: slow path", test_shinfo_unmapped },
 		{ "irqfd worker borrows the VM's mm", test_irqfd_worker_borrows_mm },
 		{ "VMM's address space gone: nothing written", test_vmm_gone },
+		{ "address space referenced only from outside the VMM",
+		  test_mm_reference },
 		{ "shadow selector while vcpu_info moves", test_shadow },
 		{ "selector resync for a pending port", test_resync_selector },
 		{ "port table and EVTCHNOP_send", test_port_table },

@@ -327,11 +327,15 @@ struct mm_struct {
 	int mm_users;
 };
 
+/* References taken with mmget_not_zero(), for the tests to check. */
+extern int shim_mm_refs_taken;
+
 static inline bool mmget_not_zero(struct mm_struct *mm)
 {
 	if (!mm->mm_users)
 		return false;
 	mm->mm_users++;
+	shim_mm_refs_taken++;
 	return true;
 }
 
