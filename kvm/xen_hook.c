@@ -172,12 +172,24 @@ static const struct kvm_xen_accel_ops *bind(struct kvm *kvm)
 		ops = NULL;
 		goto out;
 	}
-	data = ops->bind_vm(kvm);
-	if (IS_ERR_OR_NULL(data) ||
-	    idr_alloc(&kvm->arch.xen.evtchn_ports, data, KVM_XEN_ACCEL_DATA_ID,
+	/*
+	 * The data's slot is taken first, empty, so that nothing can fail
+	 * once bind_vm() succeeded: destroy_vm() is only ever called for a
+	 * VM being destroyed.
+	 */
+	if (idr_alloc(&kvm->arch.xen.evtchn_ports, NULL, KVM_XEN_ACCEL_DATA_ID,
 		      KVM_XEN_ACCEL_DATA_ID + 1, GFP_KERNEL) < 0) {
-		if (!IS_ERR_OR_NULL(data))
-			ops->destroy_vm(kvm, data);
+		data = NULL;
+	} else {
+		data = ops->bind_vm(kvm);
+		if (IS_ERR_OR_NULL(data))
+			idr_remove(&kvm->arch.xen.evtchn_ports,
+				   KVM_XEN_ACCEL_DATA_ID);
+		else
+			idr_replace(&kvm->arch.xen.evtchn_ports, data,
+				    KVM_XEN_ACCEL_DATA_ID);
+	}
+	if (IS_ERR_OR_NULL(data)) {
 		module_put(ops->owner);
 		ops = NULL;
 	}

@@ -43,6 +43,8 @@
 
 #include "xen_evtchn.h"
 
+#include <trace/events/xen_evtchn.h>
+
 /* The VM's 2-level ABI now; see the file's comment. */
 static const struct xen_2l_abi *abi_now(struct kvm *kvm)
 {
@@ -109,18 +111,24 @@ static void kick_vcpu(struct kvm_vcpu *vcpu)
 	kvm_vcpu_kick(vcpu);
 }
 
-/**
- * xen_evtchn_set_fast() - raise an event channel, in any context
- * @xe: the port, its target vCPU and priority
- * @kvm: the VM
- *
- * Context: any; does not sleep.
- * Return: 1 if delivered, 0 if already pending, -ENOTCONN if masked (it
- * stays pending), -EINVAL for a port past the ABI's limit or a target vCPU
- * that does not exist, -EWOULDBLOCK if shared_info is not mapped now,
- * -ESRCH if the VMM's address space is gone (the VM is being destroyed).
+static void count_delivery(struct kvm *kvm, bool slow, int ret)
+{
+	if (slow)
+		xen_evtchn_count(kvm, XEN_STAT_SLOW_PATH);
+	if (ret == 1)
+		xen_evtchn_count(kvm, XEN_STAT_DELIVERED);
+	else if (ret == 0)
+		xen_evtchn_count(kvm, XEN_STAT_ALREADY_PENDING);
+	else if (ret == -ENOTCONN)
+		xen_evtchn_count(kvm, XEN_STAT_MASKED);
+}
+
+/*
+ * Raise @xe's port, if shared_info is mapped; @slow: it was just mapped,
+ * in process context, after a first try found it unmapped.  Returns as
+ * xen_evtchn_set_fast().
  */
-int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
+static int set_evtchn(struct kvm_xen_evtchn *xe, struct kvm *kvm, bool slow)
 {
 	const struct xen_2l_abi *abi = abi_now(kvm);
 	struct gfn_to_pfn_cache *gpc = &kvm->arch.xen.shinfo_cache;
@@ -130,11 +138,15 @@ int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 	int idx, ret, mm_ref;
 
 	vcpu = target_vcpu(kvm, xe);
-	if (!vcpu || xe->port >= abi->ports)
-		return -EINVAL;
+	if (!vcpu || xe->port >= abi->ports) {
+		ret = -EINVAL;
+		goto out;
+	}
 	mm_ref = vm_mm_get(kvm);
-	if (mm_ref < 0)
-		return mm_ref;
+	if (mm_ref < 0) {
+		ret = mm_ref;
+		goto out;
+	}
 
 	idx = srcu_read_lock(&kvm->srcu);
 	read_lock_irqsave(&gpc->lock, flags);
@@ -142,7 +154,8 @@ int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 		read_unlock_irqrestore(&gpc->lock, flags);
 		srcu_read_unlock(&kvm->srcu, idx);
 		vm_mm_put(kvm, mm_ref);
-		return -EWOULDBLOCK;
+		ret = -EWOULDBLOCK;
+		goto out;
 	}
 
 	if (test_and_set_bit(xe->port, gpc->khva + abi->pending_off))
@@ -165,23 +178,43 @@ int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 
 	if (kick)
 		kick_vcpu(vcpu);
+	count_delivery(kvm, slow, ret);
+out:
+	trace_xen_evtchn_deliver(xe->port, xe->vcpu_id, slow, ret);
 	return ret;
 }
 
+/**
+ * xen_evtchn_set_fast() - raise an event channel, in any context
+ * @xe: the port, its target vCPU and priority
+ * @kvm: the VM
+ *
+ * Context: any; does not sleep.
+ * Return: 1 if delivered, 0 if already pending, -ENOTCONN if masked (it
+ * stays pending), -EINVAL for a port past the ABI's limit or a target vCPU
+ * that does not exist, -EWOULDBLOCK if shared_info is not mapped now,
+ * -ESRCH if the VMM's address space is gone (the VM is being destroyed).
+ */
+int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
+{
+	return set_evtchn(xe, kvm, false);
+}
+
+static int set_evtchn_slow(struct kvm_xen_evtchn *xe, struct kvm *kvm)
+{
+	return set_evtchn(xe, kvm, true);
+}
+
 /*
- * Run @fn in process context with shared_info mapped: retry it after each
- * refresh of the cache, until it no longer asks for one.  From a kernel
- * thread (the irqfd workqueue), borrow the VM's mm for the refresh.
+ * Map shared_info, in process context, and run @fn; again after each
+ * refresh, until it no longer asks for one.  From a kernel thread (the
+ * irqfd workqueue), borrow the VM's mm for the refresh.
  */
 static int with_shared_info(struct kvm *kvm, struct kvm_xen_evtchn *xe,
 			    int (*fn)(struct kvm_xen_evtchn *xe, struct kvm *kvm))
 {
 	bool borrowed = false;
 	int idx, ret;
-
-	ret = fn(xe, kvm);
-	if (ret != -EWOULDBLOCK)
-		return ret;
 
 	if (current->mm != kvm->mm) {
 		/* Only a kernel thread may borrow the VM's mm, while it lives. */
@@ -221,8 +254,13 @@ static int with_shared_info(struct kvm *kvm, struct kvm_xen_evtchn *xe,
  */
 int xen_evtchn_set(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 {
+	int ret;
+
 	might_sleep();
-	return with_shared_info(kvm, xe, xen_evtchn_set_fast);
+	ret = xen_evtchn_set_fast(xe, kvm);
+	if (ret != -EWOULDBLOCK)
+		return ret;
+	return with_shared_info(kvm, xe, set_evtchn_slow);
 }
 
 /*
@@ -285,6 +323,11 @@ static int sync_selector_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
  */
 int xen_evtchn_sync_selector(struct kvm *kvm, struct kvm_xen_evtchn *xe)
 {
+	int ret;
+
 	might_sleep();
+	ret = sync_selector_fast(xe, kvm);
+	if (ret != -EWOULDBLOCK)
+		return ret;
 	return with_shared_info(kvm, xe, sync_selector_fast);
 }

@@ -13,6 +13,8 @@
 
 #include "xen_evtchn.h"
 
+#include <trace/events/xen_evtchn.h>
+
 /**
  * xen_evtchn_send_ioctl() - KVM_XEN_HVM_EVTCHN_SEND
  * @kvm: the VM
@@ -39,5 +41,7 @@ int xen_evtchn_send_ioctl(struct kvm *kvm, struct kvm_irq_routing_xen_evtchn *ev
 		return -EINVAL;
 
 	ret = xen_evtchn_set(&xe, kvm);
+	xen_evtchn_count(kvm, XEN_STAT_SENDS + XEN_SEND_IOCTL);
+	trace_xen_evtchn_send(evt->port, XEN_SEND_IOCTL, ret);
 	return ret >= 0 || ret == -ENOTCONN ? 0 : ret;
 }

@@ -227,6 +227,7 @@ int xen_evtchn_hypercall(struct kvm_vcpu *vcpu)
 	    handle_in_kernel(vcpu, hc.is_64bit, hc.nr, hc.args, &result))
 		return kvm_xen_accel_complete_hypercall(vcpu, result);
 
+	xen_evtchn_count(vcpu->kvm, XEN_STAT_TO_VMM);
 	run->exit_reason = KVM_EXIT_XEN;
 	run->xen.type = KVM_EXIT_XEN_HCALL;
 	run->xen.u.hcall.longmode = hc.is_64bit;

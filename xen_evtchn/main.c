@@ -27,6 +27,11 @@ static void *xen_evtchn_bind_vm(struct kvm *kvm)
 	xvm->kvm = kvm;
 	xen_evtchn_ports_init(xvm);
 	xa_init(&xvm->resync_owed);
+	/* Last: it publishes the counters' file, which stays until the end. */
+	if (xen_evtchn_stats_init(xvm)) {
+		kfree(xvm);	/* the empty port table and xarray hold nothing */
+		return ERR_PTR(-ENOMEM);
+	}
 	return xvm;
 }
 
@@ -37,6 +42,7 @@ static void xen_evtchn_destroy_vm(struct kvm *kvm, void *data)
 	xen_evtchn_release_config(kvm);
 	xen_evtchn_ports_destroy(xvm);
 	xa_destroy(&xvm->resync_owed);
+	xen_evtchn_stats_destroy(xvm);
 	kfree(xvm);
 }
 

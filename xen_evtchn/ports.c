@@ -30,6 +30,8 @@
 
 #include "xen_evtchn.h"
 
+#include <trace/events/xen_evtchn.h>
+
 /**
  * struct xen_evtchn_port - what a send on one port does
  * @type: EVTCHNSTAT_ipi or EVTCHNSTAT_interdomain
@@ -260,6 +262,14 @@ int xen_evtchn_set_port(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
 	}
 }
 
+/* Count and trace a guest's send; @ret: what raising the port returned. */
+static void note_send(struct kvm *kvm, u32 port, enum xen_evtchn_send_kind kind,
+		      int ret)
+{
+	xen_evtchn_count(kvm, XEN_STAT_SENDS + kind);
+	trace_xen_evtchn_send(port, kind, ret);
+}
+
 /**
  * xen_evtchn_hcall_send() - the guest's EVTCHNOP_send
  * @vcpu: the sending vCPU
@@ -285,12 +295,17 @@ bool xen_evtchn_hcall_send(struct kvm_vcpu *vcpu, u64 arg, u64 *result)
 	}
 
 	p = xa_load(&xvm->ports, send.port);
-	if (!p)
+	if (!p) {
+		note_send(vcpu->kvm, send.port, XEN_SEND_TO_VMM, 0);
 		return false;
+	}
 	if (p->eventfd) {
 		eventfd_signal(p->eventfd);
+		note_send(vcpu->kvm, send.port, XEN_SEND_EVENTFD, 0);
 	} else {
 		ret = xen_evtchn_set(&p->target, vcpu->kvm);
+		note_send(vcpu->kvm, send.port, p->type == EVTCHNSTAT_ipi ?
+			  XEN_SEND_IPI : XEN_SEND_LOOPBACK, ret);
 		if (ret < 0 && ret != -ENOTCONN)
 			return false;
 	}

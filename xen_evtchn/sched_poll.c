@@ -26,6 +26,8 @@
 
 #include "xen_evtchn.h"
 
+#include <trace/events/xen_evtchn.h>
+
 /* Is one of @ports pending?  Also true if shared_info is not mapped. */
 static bool any_pending(struct kvm *kvm, const struct xen_2l_abi *abi,
 			const u32 *ports, unsigned int n)
@@ -124,8 +126,12 @@ static bool poll(struct kvm_vcpu *vcpu, bool is_64bit, u64 arg, u64 *result)
 
 	vcpu->arch.xen.poll_evtchn = nr_ports == 1 ? ports[0] : -1;
 	set_bit(vcpu->vcpu_idx, kvm->arch.xen.poll_mask);
-	if (!any_pending(kvm, abi, ports, nr_ports))
+	if (!any_pending(kvm, abi, ports, nr_ports)) {
+		xen_evtchn_count(kvm, XEN_STAT_POLL_BLOCKED);
+		trace_xen_evtchn_poll(vcpu->arch.xen.vcpu_id, XEN_POLL_BLOCK,
+				      vcpu->arch.xen.poll_evtchn);
 		block_until_event(vcpu, timeout);
+	}
 	clear_bit(vcpu->vcpu_idx, kvm->arch.xen.poll_mask);
 	vcpu->arch.xen.poll_evtchn = 0;
 	ret = 0;
@@ -150,6 +156,7 @@ void xen_evtchn_wake_poller(struct kvm_vcpu *vcpu, unsigned int port)
 
 	if ((polled == port || polled == -1) &&
 	    test_and_clear_bit(vcpu->vcpu_idx, vcpu->kvm->arch.xen.poll_mask)) {
+		trace_xen_evtchn_poll(vcpu->arch.xen.vcpu_id, XEN_POLL_WAKE, port);
 		kvm_make_request(KVM_REQ_UNBLOCK, vcpu);
 		kvm_vcpu_kick(vcpu);
 	}
@@ -163,6 +170,7 @@ void xen_evtchn_wake_poller(struct kvm_vcpu *vcpu, unsigned int port)
  */
 void xen_evtchn_poll_timeout(struct kvm_vcpu *vcpu)
 {
+	trace_xen_evtchn_poll(vcpu->arch.xen.vcpu_id, XEN_POLL_WAKE, -1);
 	kvm_make_request(KVM_REQ_UNBLOCK, vcpu);
 	kvm_vcpu_kick(vcpu);
 }

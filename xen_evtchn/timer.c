@@ -40,6 +40,8 @@
 
 #include "xen_evtchn.h"
 
+#include <trace/events/xen_evtchn.h>
+
 /* Beyond this far ahead (2^50 ns, 13 days), a deadline is a guest bug. */
 #define XEN_TIMER_SANE_DELTA	BIT_ULL(50)
 /* Xen's replacement for a bogus deadline from set_timer_op. */
@@ -80,8 +82,13 @@ enum hrtimer_restart xen_evtchn_timer_expired(struct kvm_vcpu *vcpu)
 {
 	struct kvm_xen_evtchn e = timer_event(vcpu);
 
+	xen_evtchn_count(vcpu->kvm, XEN_STAT_TIMER_FIRED);
+	trace_xen_evtchn_timer(vcpu->arch.xen.vcpu_id, XEN_TIMER_FIRE,
+			       vcpu->arch.xen.timer_expires);
 	if (xen_evtchn_set_fast(&e, vcpu->kvm) == -EWOULDBLOCK) {
 		/* shared_info is not mapped: the vCPU raises it. */
+		trace_xen_evtchn_timer(vcpu->arch.xen.vcpu_id, XEN_TIMER_DEFER,
+				       vcpu->arch.xen.timer_expires);
 		set_bit(vcpu->vcpu_idx, timer_waiting(vcpu));
 		ring_doorbell(vcpu);
 	} else {
@@ -164,6 +171,7 @@ static void start_timer(struct kvm_vcpu *vcpu, u64 deadline, bool fix_bogus)
 
 	stop_timer(vcpu);
 	vcpu->arch.xen.timer_expires = deadline;
+	trace_xen_evtchn_timer(vcpu->arch.xen.vcpu_id, XEN_TIMER_ARM, deadline);
 	if (delta <= 0)
 		xen_evtchn_timer_expired(vcpu);
 	else

@@ -37,6 +37,8 @@
 
 #include "xen_evtchn.h"
 
+#include <trace/events/xen_evtchn.h>
+
 /* evtchn_upcall_pending: byte 0 of vcpu_info in both ABIs. */
 static u8 *upcall_pending(void *vi)
 {
@@ -62,6 +64,24 @@ static __always_inline bool set_selector_bit(void *vi,
 	return true;
 }
 
+/*
+ * Tell the vCPU of its pending events: by its own upcall vector if it has
+ * one (the APIC then kicks it), else by the VM-wide callback, for which
+ * the caller kicks it.  True if the vector was injected.
+ */
+static bool upcall(struct kvm_vcpu *vcpu)
+{
+	u8 vector = vcpu->arch.xen.upcall_vector;
+
+	trace_xen_evtchn_upcall(vcpu->arch.xen.vcpu_id, vector ?
+				XEN_UPCALL_VECTOR : XEN_UPCALL_CALLBACK);
+	if (!vector)
+		return false;
+	xen_evtchn_count(vcpu->kvm, XEN_STAT_UPCALL_VECTOR);
+	kvm_xen_accel_deliver_vector(vcpu, vector);
+	return true;
+}
+
 /**
  * xen_evtchn_raise_selector() - set a selector bit of a vCPU
  * @vcpu: the target vCPU
@@ -84,18 +104,21 @@ bool xen_evtchn_raise_selector(struct kvm_vcpu *vcpu,
 	read_lock_irqsave(&gpc->lock, flags);
 	if (!kvm_gpc_check(gpc, sizeof(struct vcpu_info))) {
 		read_unlock_irqrestore(&gpc->lock, flags);
-		return !test_and_set_bit(word, &vcpu->arch.xen.evtchn_pending_sel);
+		kick = !test_and_set_bit(word, &vcpu->arch.xen.evtchn_pending_sel);
+		if (kick) {
+			xen_evtchn_count(vcpu->kvm, XEN_STAT_SHADOW);
+			trace_xen_evtchn_upcall(vcpu->arch.xen.vcpu_id,
+						XEN_UPCALL_SHADOW);
+		}
+		return kick;
 	}
 	kick = set_selector_bit(gpc->khva, abi, word);
 	if (kick)
 		WRITE_ONCE(*upcall_pending(gpc->khva), 1);
 	read_unlock_irqrestore(&gpc->lock, flags);
 
-	/* The vCPU's own upcall vector needs no kick: the APIC does it. */
-	if (kick && vcpu->arch.xen.upcall_vector) {
-		kvm_xen_accel_deliver_vector(vcpu, vcpu->arch.xen.upcall_vector);
-		kick = false;
-	}
+	if (kick)
+		kick = !upcall(vcpu);
 	return kick;
 }
 
@@ -138,8 +161,8 @@ void xen_evtchn_inject_pending_events(struct kvm_vcpu *vcpu)
 	kvm_gpc_mark_dirty_in_slot(gpc);
 	read_unlock_irqrestore(&gpc->lock, flags);
 
-	if (vcpu->arch.xen.upcall_vector)
-		kvm_xen_accel_deliver_vector(vcpu, vcpu->arch.xen.upcall_vector);
+	/* On its way into the guest: the callback needs no kick. */
+	upcall(vcpu);
 }
 
 /**

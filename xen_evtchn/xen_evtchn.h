@@ -17,7 +17,53 @@
 #include <linux/mutex.h>
 #include <linux/xarray.h>
 
+#include <kvm/xen_accel.h>
+
 #include "guest_abi.h"
+
+/* What a send was, for the counters and the xen_evtchn_send tracepoint. */
+enum xen_evtchn_send_kind {
+	XEN_SEND_IPI,		/* the guest's, on an IPI port */
+	XEN_SEND_LOOPBACK,	/* ... on an interdomain port looped back */
+	XEN_SEND_EVENTFD,	/* ... on an interdomain port to an eventfd */
+	XEN_SEND_TO_VMM,	/* ... on a port the kernel does not know */
+	XEN_SEND_IOCTL,		/* the VMM's KVM_XEN_HVM_EVTCHN_SEND */
+	XEN_SEND_KINDS
+};
+
+/* How the guest is told of pending events (xen_evtchn_upcall). */
+enum xen_evtchn_upcall_via {
+	XEN_UPCALL_VECTOR, XEN_UPCALL_CALLBACK, XEN_UPCALL_SHADOW,
+};
+
+/* What the Xen timer did (xen_evtchn_timer). */
+enum xen_evtchn_timer_event { XEN_TIMER_ARM, XEN_TIMER_FIRE, XEN_TIMER_DEFER };
+
+/* What SCHEDOP_poll did (xen_evtchn_poll). */
+enum xen_evtchn_poll_event { XEN_POLL_BLOCK, XEN_POLL_WAKE };
+
+/*
+ * The per-VM counters (stats.c), read from xen_evtchn_stats in the VM's
+ * debugfs directory.  The first XEN_SEND_KINDS count sends by kind.
+ */
+enum xen_evtchn_stat {
+	XEN_STAT_SENDS,
+	XEN_STAT_TO_VMM = XEN_STAT_SENDS + XEN_SEND_KINDS, /* hypercall exits */
+	XEN_STAT_DELIVERED,		/* ports raised and signalled */
+	XEN_STAT_ALREADY_PENDING,	/* raised again while pending */
+	XEN_STAT_MASKED,		/* raised while masked */
+	XEN_STAT_SLOW_PATH,		/* shared_info had to be mapped first */
+	XEN_STAT_SHADOW,		/* selector bits kept in the shadow */
+	XEN_STAT_UPCALL_VECTOR,		/* upcall vectors injected */
+	XEN_STAT_TIMER_FIRED,
+	XEN_STAT_POLL_BLOCKED,
+	XEN_STAT_NR
+};
+
+/* One CPU's share of a VM's counters. */
+struct xen_evtchn_stats {
+	u64 count[XEN_STAT_NR];
+};
 
 /**
  * struct xen_evtchn_vm - the accelerator's own state of one VM
@@ -30,6 +76,7 @@
  *	shared_info yet (timer.c)
  * @resync_owed: the "pending at setup" checks owed to the next setup of
  *	shared_info (resync.c)
+ * @stats: the VM's counters, per CPU (stats.c)
  */
 struct xen_evtchn_vm {
 	struct kvm *kvm;
@@ -37,7 +84,16 @@ struct xen_evtchn_vm {
 	struct xarray ports;
 	struct xarray resync_owed;
 	unsigned long timer_waiting[BITS_TO_LONGS(KVM_MAX_VCPUS)];
+	struct xen_evtchn_stats __percpu *stats;
 };
+
+/* Count one @stat for @kvm, a bound VM.  Any context. */
+static inline void xen_evtchn_count(struct kvm *kvm, enum xen_evtchn_stat stat)
+{
+	struct xen_evtchn_vm *xvm = kvm_xen_accel_vm_data(kvm);
+
+	this_cpu_inc(xvm->stats->count[stat]);
+}
 
 /* The VM's 2-level ABI, read once: the guest may switch it at any time. */
 static inline const struct xen_2l_abi *xen_evtchn_abi(struct kvm *kvm)
@@ -72,6 +128,10 @@ static inline int xen_evtchn_gpc_refresh(struct gfn_to_pfn_cache *gpc,
 		return -EINVAL;
 	return kvm_gpc_refresh(gpc, len);
 }
+
+/* stats.c */
+int xen_evtchn_stats_init(struct xen_evtchn_vm *xvm);
+void xen_evtchn_stats_destroy(struct xen_evtchn_vm *xvm);
 
 /* deliver.c */
 int xen_evtchn_vcpu_idx(struct kvm *kvm, u32 vcpu_id);

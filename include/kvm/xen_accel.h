@@ -49,8 +49,8 @@
  *	no Xen lock held.  Returns the accelerator's per-VM data, which
  *	kvm_xen_accel_vm_data() returns from then on, or an ERR_PTR (the
  *	entry point then fails as without an accelerator).  Required.
- * @destroy_vm: the VM is being destroyed (its vCPUs are gone), or its
- *	binding failed after bind_vm(): free @data.  Process context.
+ * @destroy_vm: the VM is being destroyed: its vCPUs, its irqfds and its
+ *	debugfs directory are gone.  Free @data.  Process context.
  *	Required.
  * @hvm_config: KVM_XEN_HVM_CONFIG.  Process context, no lock held.
  *	Returns 0 or a negative errno for the ioctl.

@@ -145,6 +145,7 @@ static void vm_setup(bool long_mode)
 		kvm.vcpus[i] = &vcpus[i];
 	}
 	xvm.kvm = &kvm;
+	xvm.stats = calloc(1, sizeof(*xvm.stats));
 	xen_evtchn_ports_init(&xvm);
 	current->mm = &vm_mm;
 	shim_atomic = false;
@@ -160,6 +161,7 @@ static void vm_setup(bool long_mode)
 static void vm_teardown(void)
 {
 	xen_evtchn_ports_destroy(&xvm);
+	free(xvm.stats);
 	free(shinfo);
 	free(vinfo[0]);
 	free(vinfo[1]);
@@ -312,6 +314,34 @@ static void test_vmm_gone(bool lm)
 	kvm.arch.xen.shinfo_cache.valid = false;	/* KVM's irqfd workqueue */
 	CHECK(xen_evtchn_set(&e, &kvm) == -ESRCH);
 	CHECK(mm_borrows == 0 && !pending(4));
+}
+
+static u64 stat(enum xen_evtchn_stat s)
+{
+	return xvm.stats->count[s];
+}
+
+/* Each outcome of a delivery is counted once, as what it was. */
+static void test_counters(bool lm)
+{
+	struct kvm_xen_evtchn e = ev(4, 0);
+
+	CHECK(xen_evtchn_set_fast(&e, &kvm) == 1);
+	CHECK(xen_evtchn_set_fast(&e, &kvm) == 0);
+	mask(6, lm);
+	e.port = 6;
+	CHECK(xen_evtchn_set_fast(&e, &kvm) == -ENOTCONN);
+	vcpus[0].arch.xen.vcpu_info_cache.valid = false;
+	e.port = 200;
+	CHECK(xen_evtchn_set_fast(&e, &kvm) == 1);
+	CHECK(stat(XEN_STAT_DELIVERED) == 2 &&
+	      stat(XEN_STAT_ALREADY_PENDING) == 1 &&
+	      stat(XEN_STAT_MASKED) == 1 && stat(XEN_STAT_SHADOW) == 1 &&
+	      stat(XEN_STAT_SLOW_PATH) == 0);
+	kvm.arch.xen.shinfo_cache.valid = false;
+	e.port = 7;
+	CHECK(xen_evtchn_set(&e, &kvm) == 1);
+	CHECK(stat(XEN_STAT_SLOW_PATH) == 1 && stat(XEN_STAT_DELIVERED) == 3);
 }
 
 /*
@@ -724,6 +754,8 @@ int main(void)
 		{ "VMM's address space gone: nothing written", test_vmm_gone },
 		{ "address space referenced only from outside the VMM",
 		  test_mm_reference },
+		{ "counters: each delivery counted as what it was",
+		  test_counters },
 		{ "shadow selector while vcpu_info moves", test_shadow },
 		{ "selector resync for a pending port", test_resync_selector },
 		{ "port table and EVTCHNOP_send", test_port_table },

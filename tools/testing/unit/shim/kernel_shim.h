@@ -40,6 +40,10 @@ typedef u64 gpa_t;
 #define __packed		__attribute__((__packed__))
 #define BUILD_BUG_ON(c)		static_assert(!(c), #c)
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+
+/* One "CPU": a per-CPU object is a plain one. */
+#define __percpu
+#define this_cpu_inc(x)		__atomic_add_fetch(&(x), 1, __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define BIT(n)			(1UL << (n))
 #define BIT_ULL(n)		(1ULL << (n))
