@@ -28,20 +28,8 @@
 #define CPUID_OUT_GPA		(DATA_GPA + 0x200)
 #define XEN_CPUID_BASE		0x40000000
 #define XEN_CPUID_TIME		(XEN_CPUID_BASE + 3)
-#define VCPU_INFO_TIME_OFF	32
 #define WC_64			0xc00
 #define PVCLOCK_TSC_STABLE	BIT(0)
-
-struct pvclock {
-	uint32_t version;
-	uint32_t pad0;
-	uint64_t tsc_timestamp;
-	uint64_t system_time;
-	uint32_t tsc_to_system_mul;
-	int8_t tsc_shift;
-	uint8_t flags;
-	uint8_t pad[2];
-};
 
 struct wallclock {
 	uint32_t version;

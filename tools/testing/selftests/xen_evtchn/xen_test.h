@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Helpers shared by the project's Xen selftests: the guest memory layout,
- * a VM set up for Xen, and the attribute ioctls returning -errno.
+ * a VM set up for Xen (one vCPU or more), the attribute ioctls returning
+ * -errno, and the guest's reading of its pvclock.
  */
 #ifndef XEN_TEST_H
 #define XEN_TEST_H
@@ -21,11 +22,53 @@
 #define HCALL_GPA	(REGION_GPA + 2 * PAGE_SIZE)
 #define DATA_GPA	(REGION_GPA + 3 * PAGE_SIZE)
 #define UNMAPPED_GPA	0x1000000000ULL
+/* A vcpu_info (either ABI), and how many fit from VCPU_INFO_GPA on. */
+#define VCPU_INFO_SIZE	64
+#define VCPU_INFO_MAX	((2 * PAGE_SIZE - VCPU_INFO_GPA + REGION_GPA) / \
+			 VCPU_INFO_SIZE)
 
 #define XEN_HYPERCALL_MSR	0x40000000
 #define HCALL_ENTRY_SIZE	32
 #define PENDING_OFF		0x800
 #define PRIO			KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL
+
+/* The pvclock KVM keeps in a vcpu_info (at VCPU_INFO_TIME_OFF). */
+#define VCPU_INFO_TIME_OFF	32
+
+struct pvclock {
+	uint32_t version;
+	uint32_t pad0;
+	uint64_t tsc_timestamp;
+	uint64_t system_time;
+	uint32_t tsc_to_system_mul;
+	int8_t tsc_shift;
+	uint8_t flags;
+	uint8_t pad[2];
+};
+
+/*
+ * In the guest: the time in ns of @pv's clock now, and in *@tsc the TSC it
+ * is the time of (read within the version check: never before the
+ * pvclock's own TSC stamp).
+ */
+static inline uint64_t pvclock_read(const struct pvclock *pv, uint64_t *tsc)
+{
+	uint32_t version;
+	uint64_t delta, ns;
+	int8_t shift;
+
+	do {
+		version = READ_ONCE(pv->version);
+		*tsc = rdtsc();
+		delta = *tsc - READ_ONCE(pv->tsc_timestamp);
+		shift = READ_ONCE(pv->tsc_shift);
+		delta = shift < 0 ? delta >> -shift : delta << shift;
+		ns = READ_ONCE(pv->system_time) +
+		     (uint64_t)(((__uint128_t)delta *
+				 READ_ONCE(pv->tsc_to_system_mul)) >> 32);
+	} while ((version & 1) || version != READ_ONCE(pv->version));
+	return ns;
+}
 
 static inline int hvm_set(struct kvm_vm *vm, struct kvm_xen_hvm_attr *a)
 {
@@ -66,11 +109,13 @@ static inline void vcpu_info_at(struct kvm_vcpu *vcpu, uint64_t gpa)
 	vcpu_ioctl(vcpu, KVM_XEN_VCPU_SET_ATTR, &a);
 }
 
-/* A VM with the guest memory above, mapped at @region in the test. */
-static inline struct kvm_vm *xen_vm_create(struct kvm_vcpu **vcpu,
-					   void *guest_code, uint8_t **region)
+/* A VM with @nr vCPUs and the guest memory above, mapped at @region. */
+static inline struct kvm_vm *xen_vm_create_vcpus(int nr,
+						 struct kvm_vcpu **vcpus,
+						 void *guest_code,
+						 uint8_t **region)
 {
-	struct kvm_vm *vm = vm_create_with_one_vcpu(vcpu, guest_code);
+	struct kvm_vm *vm = vm_create_with_vcpus(nr, guest_code, vcpus);
 
 	vm_userspace_mem_region_add(vm, VM_MEM_SRC_ANONYMOUS, REGION_GPA,
 				    REGION_SLOT, REGION_PAGES, 0);
@@ -79,16 +124,19 @@ static inline struct kvm_vm *xen_vm_create(struct kvm_vcpu **vcpu,
 	return vm;
 }
 
+/* ...with one vCPU. */
+static inline struct kvm_vm *xen_vm_create(struct kvm_vcpu **vcpu,
+					   void *guest_code, uint8_t **region)
+{
+	return xen_vm_create_vcpus(1, vcpu, guest_code, region);
+}
+
 /*
- * ...with Xen enabled: hypercall interception and EVTCHN_SEND, and the ABI
+ * Enable Xen in @vm: hypercall interception and EVTCHN_SEND, and the ABI
  * (@long_mode); neither shared_info nor vcpu_info yet.
  */
-static inline struct kvm_vm *xen_vm_create_bare(struct kvm_vcpu **vcpu,
-						void *guest_code,
-						uint8_t **region,
-						bool long_mode)
+static inline void xen_vm_enable(struct kvm_vm *vm, bool long_mode)
 {
-	struct kvm_vm *vm = xen_vm_create(vcpu, guest_code, region);
 	struct kvm_xen_hvm_config cfg = {
 		.flags = KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL |
 			 KVM_XEN_HVM_CONFIG_EVTCHN_SEND,
@@ -97,21 +145,49 @@ static inline struct kvm_vm *xen_vm_create_bare(struct kvm_vcpu **vcpu,
 
 	vm_ioctl(vm, KVM_XEN_HVM_CONFIG, &cfg);
 	hvm_set_value(vm, KVM_XEN_ATTR_TYPE_LONG_MODE, long_mode);
+}
+
+/* xen_vm_create() and xen_vm_enable(). */
+static inline struct kvm_vm *xen_vm_create_bare(struct kvm_vcpu **vcpu,
+						void *guest_code,
+						uint8_t **region,
+						bool long_mode)
+{
+	struct kvm_vm *vm = xen_vm_create(vcpu, guest_code, region);
+
+	xen_vm_enable(vm, long_mode);
 	return vm;
 }
 
-/* ...and with shared_info and the vCPU's vcpu_info in place. */
+/*
+ * @nr vCPUs, Xen enabled, shared_info in place and each vCPU's vcpu_info:
+ * vCPU i's at VCPU_INFO_GPA + i * VCPU_INFO_SIZE.
+ */
+static inline struct kvm_vm *xen_vm_create_ready_vcpus(int nr,
+						       struct kvm_vcpu **vcpus,
+						       void *guest_code,
+						       uint8_t **region,
+						       bool long_mode)
+{
+	struct kvm_vm *vm = xen_vm_create_vcpus(nr, vcpus, guest_code, region);
+	int i;
+
+	TEST_ASSERT(nr <= VCPU_INFO_MAX, "%d vcpu_info do not fit", nr);
+	xen_vm_enable(vm, long_mode);
+	hvm_set_value(vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, SHINFO_GPA / PAGE_SIZE);
+	for (i = 0; i < nr; i++)
+		vcpu_info_at(vcpus[i], VCPU_INFO_GPA + i * VCPU_INFO_SIZE);
+	return vm;
+}
+
+/* ...with one vCPU. */
 static inline struct kvm_vm *xen_vm_create_ready(struct kvm_vcpu **vcpu,
 						 void *guest_code,
 						 uint8_t **region,
 						 bool long_mode)
 {
-	struct kvm_vm *vm = xen_vm_create_bare(vcpu, guest_code, region,
-					       long_mode);
-
-	hvm_set_value(vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, SHINFO_GPA / PAGE_SIZE);
-	vcpu_info_at(*vcpu, VCPU_INFO_GPA);
-	return vm;
+	return xen_vm_create_ready_vcpus(1, vcpu, guest_code, region,
+					 long_mode);
 }
 
 /*

@@ -2,7 +2,10 @@
 # make bench, in the VM: xen_bench on the stock KVM (upstream's in-kernel
 # Xen) and on ours, alternately, ROUNDS times (vmtest.bench_rounds=, 5 by
 # default), then per path the median, min and max on each and the ratio
-# of the medians, ours over stock.
+# of the medians, ours over stock.  For each scale series (the paths
+# NAME_N for several N) a line with its largest N's median over its
+# smallest N's on each KVM, and a warning (not a failure) where that is
+# above 1.5.
 # shellcheck shell=sh source=tools/testing/vm/lib.sh
 . /lib/vmtest.sh
 
@@ -24,10 +27,13 @@ done
 
 # "KVM PATH VALUE UNIT" lines to one row per path.
 sort -k2,2 -k1,1 -k3,3n /tmp/bench.all | awk -v rounds="$rounds" '
-function stats(kvm, path,   n, m) {
+function median(kvm, path) {
+	return val[kvm, path, int((cnt[kvm, path] + 1) / 2)]
+}
+function stats(kvm, path,   n) {
 	n = cnt[kvm, path]
-	m = val[kvm, path, int((n + 1) / 2)]
-	return sprintf("%9d %9d %9d", m, val[kvm, path, 1], val[kvm, path, n])
+	return sprintf("%9d %9d %9d", median(kvm, path), val[kvm, path, 1],
+		       val[kvm, path, n])
 }
 {
 	cnt[$1, $2]++
@@ -49,6 +55,30 @@ END {
 		o = val["ours", p, int((rounds + 1) / 2)]
 		printf "bench: %-20s %-6s %29s %29s %6.2f\n", p, unit[p],
 		       stats("stock", p), stats("ours", p), o / s
+		if (match(p, /_[0-9]+$/)) {
+			series = substr(p, 1, RSTART - 1)
+			n = substr(p, RSTART + 1) + 0
+			if (!(series in lo) || n < lo[series])
+				lo[series] = n
+			if (!(series in hi) || n > hi[series])
+				hi[series] = n
+		}
+	}
+	for (series in lo) {
+		if (lo[series] == hi[series])
+			continue
+		first = series "_" lo[series]
+		last = series "_" hi[series]
+		s = median("stock", last) / median("stock", first)
+		o = median("ours", last) / median("ours", first)
+		printf "bench: scale %s: %s over %s: stock %.2f, ours %.2f\n",
+		       series, last, first, s, o
+		if (s > 1.5)
+			printf "bench: scale warning: stock %s grows %.2f times\n",
+			       series, s
+		if (o > 1.5)
+			printf "bench: scale warning: ours %s grows %.2f times\n",
+			       series, o
 	}
 	exit bad
 }' || fail "incomplete results"
