@@ -6,7 +6,8 @@
  * operation around a loop; host-side paths by the host, in nanoseconds.
  * Each result is one line: "bench: PATH VALUE UNIT".
  *
- * Guest paths: a hypercall the kernel answers (xen_version), EVTCHNOP_send
+ * Guest paths: a CPUID exit, which runs no Xen code (the floor), a
+ * hypercall the kernel answers (xen_version), EVTCHNOP_send
  * to an IPI port (masked, and unmasked with the guest clearing what the
  * delivery set), to a loopback interdomain port, to an eventfd port and
  * to a port the kernel does not know (completed by this VMM),
@@ -105,6 +106,20 @@ static void guest_clear(uint64_t port)
 	WRITE_ONCE(vi[0], 0);
 }
 
+/*
+ * Not a hypercall: a CPUID, which KVM answers without any Xen code.  Its
+ * cost is that of an exit and entry alone, the floor under every guest
+ * path, measured the same way.
+ */
+#define JOB_CPUID	UINT64_MAX
+
+static void cpuid_exit(void)
+{
+	uint32_t eax, ebx, ecx, edx;
+
+	__cpuid(0, 0, &eax, &ebx, &ecx, &edx);
+}
+
 static void guest_code(void)
 {
 	struct guest_job *job = (void *)DATA_GPA;
@@ -126,7 +141,10 @@ static void guest_code(void)
 		for (i = 0; i < job->iterations; i++) {
 			if (job->clear_port)
 				guest_clear(job->clear_port);
-			hypercall(job->nr, job->a0, job->a1);
+			if (job->nr == JOB_CPUID)
+				cpuid_exit();
+			else
+				hypercall(job->nr, job->a0, job->a1);
 		}
 		t1 = rdtsc();
 		GUEST_SYNC((t1 - t0) / job->iterations);
@@ -695,6 +713,7 @@ int main(int argc, char *argv[])
 	far = clock.clock + 1000ull * 1000 * 1000 * 1000;
 
 	run_to_sync(&b);
+	guest_path(&b, "exit_cpuid", JOB_CPUID, 0, 0, 0, n);
 	guest_path(&b, "null_hypercall", HC_XEN_VERSION, 0, 0, 0, n);
 	guest_path(&b, "send_ipi_masked", HC_EVENT_CHANNEL_OP, EVTCHNOP_send,
 		   send_arg(&b, P_IPI_MASKED), P_IPI_MASKED, n);

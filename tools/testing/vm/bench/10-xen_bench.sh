@@ -25,6 +25,19 @@ while [ $r -lt "$rounds" ]; do
 	sed -n "s/^bench: /ours /p" /tmp/b.out >>/tmp/bench.all
 done
 
+# One more round on ours with every xen_evtchn tracepoint enabled: what
+# they cost when on (off, they are in every round above).
+tr=/sys/kernel/tracing
+[ -e $tr/trace ] || mount -t tracefs nodev $tr || fail "no tracefs"
+ours_up
+echo 1 >$tr/events/xen_evtchn/enable
+run_to /tmp/b.out xen_bench
+echo 0 >$tr/events/xen_evtchn/enable
+[ "$(grep -c xen_evtchn_deliver $tr/trace)" -gt 0 ] || fail "no events traced"
+: >$tr/trace
+ours_down
+sed -n "s/^bench: /traced /p" /tmp/b.out >>/tmp/bench.traced
+
 # "KVM PATH VALUE UNIT" lines to one row per path.
 sort -k2,2 -k1,1 -k3,3n /tmp/bench.all | awk -v rounds="$rounds" '
 function median(kvm, path) {
@@ -82,4 +95,17 @@ END {
 	}
 	exit bad
 }' || fail "incomplete results"
+
+# The traced round against ours' median, per path.
+sort -k2,2 -k1,1 -k3,3n /tmp/bench.all /tmp/bench.traced | awk '
+$1 != "stock" { cnt[$1, $2]++; val[$1, $2, cnt[$1, $2]] = $3 }
+$1 == "traced" { order[++n] = $2 }
+END {
+	for (i = 1; i <= n; i++) {
+		p = order[i]
+		o = val["ours", p, int((cnt["ours", p] + 1) / 2)]
+		printf "bench: traced %-20s ours %9d, tracepoints on %9d: %.2f\n",
+		       p, o, val["traced", p, 1], val["traced", p, 1] / o
+	}
+}'
 exit 0
