@@ -25,7 +25,10 @@ echo "irqbypass $(cat /sys/module/irqbypass/version), kvm from $($sbin/modinfo -
 # bind_vm VERSION: a VM bound, the module loaded, it is VERSION, and it
 # stays while the VM lives, and goes after.
 bind_vm() {
-	"$(command -v hold_xen_vm)" >/tmp/hold.out 2>&1 &
+	# Emptied here, not by the job's redirection, which may come after
+	# the first grep below and leave it the previous VM's "bound".
+	: >/tmp/hold.out
+	"$(command -v hold_xen_vm)" >>/tmp/hold.out 2>&1 &
 	pid=$!
 	i=0
 	until grep -q bound /tmp/hold.out; do
