@@ -12,7 +12,7 @@
 #   make uninstall
 #   make lint     checkpatch --strict, and a W=1 + sparse build
 #   make check    deps, lint, build, and every test in the VM
-#   make run      boot the VM and show our modules next to KVM
+#   make run      a real Xen guest under QEMU 10 on the accelerator
 #   make check-debug  the VM suite on a lockdep/KASAN/UBSAN/kmemleak kernel
 #   make check-rt     the same with PREEMPT_RT
 #   make check-guest  a real Xen guest under QEMU 10 on each KVM
