@@ -31,7 +31,7 @@ mkdir -p "$out"
 
 case $mode in
 check)
-	test=$guest/50-xen_guest.sh cpus=2 limit=1500 args=
+	test=$guest/50-xen_guest.sh cpus=2 limit=600 args=
 	;;
 boots)
 	rounds=$2 timer_check=$3 cpus=$4
