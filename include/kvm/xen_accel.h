@@ -130,9 +130,9 @@ void kvm_xen_accel_unregister(const struct kvm_xen_accel_ops *ops);
  * @kvm: a VM
  *
  * Stored when @kvm binds and removed when it is destroyed, when nothing
- * can call this any more: no RCU read side is needed.  The only entry of
- * the map, at ID 0, is held in the map's root, so the lookup reads no
- * tree node.
+ * can call this any more; the map's one node is not freed in between, so
+ * no RCU read side is needed.  With that one entry the lookup reads the
+ * map's root and one node.
  *
  * Context: any.
  * Return: what the accelerator's bind_vm() returned for @kvm, or NULL if
