@@ -433,37 +433,22 @@ EXPORT_SYMBOL_GPL(kvm_get_wall_clock_epoch);
 EXPORT_SYMBOL_GPL(get_kvmclock_ns);
 
 /*
- * A hypercall as the guest made it, read in one call: its width, the
- * guest's privilege level (hypercalls are taken at CPL 0 only), its
- * number, and the arguments from the registers that each width's ABI
- * names, truncated to 32 bits in the 32-bit one.
+ * What a hypercall needs of the vCPU, read in one call: the general
+ * registers, whether the guest is in 64-bit mode for hypercalls, and its
+ * privilege level (hypercalls are taken at CPL 0 only).  Which registers
+ * hold what is Xen's ABI, the accelerator's business.
  */
-void kvm_xen_accel_read_hypercall(struct kvm_vcpu *vcpu,
-				  struct kvm_xen_accel_hcall *hc)
+void kvm_xen_accel_read_regs(struct kvm_vcpu *vcpu,
+			     struct kvm_xen_accel_regs *regs)
 {
-	static const int regs64[] = {
-		VCPU_REGS_RDI, VCPU_REGS_RSI, VCPU_REGS_RDX,
-		VCPU_REGS_R10, VCPU_REGS_R8, VCPU_REGS_R9,
-	};
-	static const int regs32[] = {
-		VCPU_REGS_RBX, VCPU_REGS_RCX, VCPU_REGS_RDX,
-		VCPU_REGS_RSI, VCPU_REGS_RDI, VCPU_REGS_RBP,
-	};
-	const int *regs;
-	u64 width_mask;
 	int i;
 
-	BUILD_BUG_ON(ARRAY_SIZE(regs64) != ARRAY_SIZE(hc->args) ||
-		     ARRAY_SIZE(regs32) != ARRAY_SIZE(hc->args));
-	hc->is_64bit = is_64_bit_hypercall(vcpu);
-	hc->cpl = kvm_x86_call(get_cpl)(vcpu);
-	regs = hc->is_64bit ? regs64 : regs32;
-	width_mask = hc->is_64bit ? U64_MAX : U32_MAX;
-	hc->nr = kvm_rax_read(vcpu) & width_mask;
-	for (i = 0; i < ARRAY_SIZE(hc->args); i++)
-		hc->args[i] = kvm_register_read_raw(vcpu, regs[i]) & width_mask;
+	for (i = 0; i < ARRAY_SIZE(regs->gpr); i++)
+		regs->gpr[i] = kvm_register_read_raw(vcpu, i);
+	regs->is_64bit = is_64_bit_hypercall(vcpu);
+	regs->cpl = kvm_x86_call(get_cpl)(vcpu);
 }
-EXPORT_SYMBOL_GPL(kvm_xen_accel_read_hypercall);
+EXPORT_SYMBOL_GPL(kvm_xen_accel_read_regs);
 
 /* The hypercall page and the 2-level layout depend on long mode. */
 bool kvm_xen_accel_long_mode(struct kvm_vcpu *vcpu)

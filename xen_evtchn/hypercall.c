@@ -161,6 +161,17 @@ int xen_evtchn_write_hypercall_page(struct kvm_vcpu *vcpu, u64 data)
 	return write_blob_page(vcpu, gpa, index, long_mode);
 }
 
+/* Where the arguments are, in the 64-bit and in the 32-bit ABI. */
+static const int hcall_args_64[6] = {
+	VCPU_REGS_RDI, VCPU_REGS_RSI, VCPU_REGS_RDX,
+	VCPU_REGS_R10, VCPU_REGS_R8, VCPU_REGS_R9,
+};
+
+static const int hcall_args_32[6] = {
+	VCPU_REGS_RBX, VCPU_REGS_RCX, VCPU_REGS_RDX,
+	VCPU_REGS_RSI, VCPU_REGS_RDI, VCPU_REGS_RBP,
+};
+
 /*
  * Handle hypercall @nr in the kernel if it is one the accelerator takes;
  * returns true with the guest's result in @result if so.
@@ -215,26 +226,32 @@ static int complete_hypercall_from_vmm(struct kvm_vcpu *vcpu)
 int xen_evtchn_hypercall(struct kvm_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
-	struct kvm_xen_accel_hcall hc;
-	u64 result;
+	struct kvm_xen_accel_regs regs;
+	const int *arg_regs;
+	u64 nr, args[6], width, result;
 	int i;
 
 	lockdep_assert_held(&vcpu->mutex);
-	kvm_xen_accel_read_hypercall(vcpu, &hc);
+	kvm_xen_accel_read_regs(vcpu, &regs);
+	arg_regs = regs.is_64bit ? hcall_args_64 : hcall_args_32;
+	width = regs.is_64bit ? U64_MAX : U32_MAX;
+	nr = regs.gpr[VCPU_REGS_RAX] & width;
+	for (i = 0; i < ARRAY_SIZE(args); i++)
+		args[i] = regs.gpr[arg_regs[i]] & width;
 
 	/* Guest user space may make a few hypercalls: the VMM sorts those. */
-	if (hc.cpl == 0 &&
-	    handle_in_kernel(vcpu, hc.is_64bit, hc.nr, hc.args, &result))
+	if (regs.cpl == 0 &&
+	    handle_in_kernel(vcpu, regs.is_64bit, nr, args, &result))
 		return kvm_xen_accel_complete_hypercall(vcpu, result);
 
 	xen_evtchn_count(vcpu->kvm, XEN_STAT_TO_VMM);
 	run->exit_reason = KVM_EXIT_XEN;
 	run->xen.type = KVM_EXIT_XEN_HCALL;
-	run->xen.u.hcall.longmode = hc.is_64bit;
-	run->xen.u.hcall.cpl = hc.cpl;
-	run->xen.u.hcall.input = hc.nr;
-	for (i = 0; i < ARRAY_SIZE(hc.args); i++)
-		run->xen.u.hcall.params[i] = hc.args[i];
+	run->xen.u.hcall.longmode = regs.is_64bit;
+	run->xen.u.hcall.cpl = regs.cpl;
+	run->xen.u.hcall.input = nr;
+	for (i = 0; i < ARRAY_SIZE(args); i++)
+		run->xen.u.hcall.params[i] = args[i];
 	vcpu->arch.xen.hypercall_rip = kvm_xen_accel_read_rip(vcpu);
 	vcpu->arch.complete_userspace_io = complete_hypercall_from_vmm;
 	return 0;

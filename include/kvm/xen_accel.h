@@ -155,21 +155,19 @@ struct kvm_cpuid_entry2 *kvm_find_cpuid_entry_index(struct kvm_vcpu *vcpu,
 						    u32 function, u32 index);
 
 /**
- * struct kvm_xen_accel_hcall - a hypercall as the guest made it
- * @nr: its number
- * @args: its arguments, in the order of Xen's hypercall ABI
- * @is_64bit: made in the 64-bit ABI (else @nr and @args are 32-bit values)
- * @cpl: the guest's privilege level when it made it
+ * struct kvm_xen_accel_regs - the vCPU state a hypercall needs
+ * @gpr: the general registers, indexed by VCPU_REGS_*
+ * @is_64bit: the guest makes hypercalls in the 64-bit ABI
+ * @cpl: the guest's privilege level
  */
-struct kvm_xen_accel_hcall {
-	u64 nr;
-	u64 args[6];
+struct kvm_xen_accel_regs {
+	unsigned long gpr[VCPU_REGS_R15 + 1];
 	bool is_64bit;
 	u8 cpl;
 };
 
-void kvm_xen_accel_read_hypercall(struct kvm_vcpu *vcpu,
-				  struct kvm_xen_accel_hcall *hc);
+void kvm_xen_accel_read_regs(struct kvm_vcpu *vcpu,
+			     struct kvm_xen_accel_regs *regs);
 bool kvm_xen_accel_long_mode(struct kvm_vcpu *vcpu);
 unsigned long kvm_xen_accel_read_rip(struct kvm_vcpu *vcpu);
 int kvm_xen_accel_complete_hypercall(struct kvm_vcpu *vcpu, u64 result);

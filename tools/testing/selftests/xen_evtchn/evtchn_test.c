@@ -23,9 +23,6 @@
 
 #define VCPU_INFO2_GPA	(REGION_GPA + PAGE_SIZE + 0x100)
 #define HYPERVISOR_event_channel_op 32
-#define EVTCHNOP_send		4
-#define EVTCHNSTAT_interdomain	2
-#define EVTCHNSTAT_ipi		5
 #define UPCALL_VECTOR		0x10
 #define IRQFD_GSI		32
 #define EXTRA_GPA	0xd0000000ULL

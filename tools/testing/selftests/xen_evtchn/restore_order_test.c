@@ -22,7 +22,6 @@
 /* In word 1 of the 64-bit ABI, word 3 of the 32-bit one. */
 #define PORT		100
 #define ROUTE_GSI	32
-#define EVTCHNSTAT_ipi	5
 
 enum sender { ROUTE, IPI_PORT, TIMER };
 enum step { SHINFO, VCPU_INFO, SENDER };

@@ -14,14 +14,6 @@
 #include "xen_test.h"
 #include "kselftest_harness.h"
 
-#define HC_SET_TIMER_OP		15
-#define HC_SCHED_OP		29
-#define HC_EVENT_CHANNEL_OP	32
-#define EVTCHNOP_send		4
-#define SCHEDOP_poll		3
-#define EVTCHNSTAT_interdomain	2
-#define EVTCHNSTAT_ipi		5
-#define MASK_OFF		0xa00
 #define POLL_TIMEOUT_NS		2000000ull
 
 /* Ports, all in selector word 0. */
@@ -30,31 +22,13 @@ enum {
 	P_UNKNOWN = 8, P_TIMER = 9, P_NEVER = 10, P_IOCTL = 11, P_SHADOW = 12,
 };
 
-struct sched_poll64 {
-	uint64_t ports;
-	uint32_t nr_ports;
-	uint32_t pad;
-	uint64_t timeout;
-};
-
-static unsigned long hcall(unsigned long nr, unsigned long a0,
-			   unsigned long a1)
-{
-	unsigned long entry = HCALL_GPA + nr * HCALL_ENTRY_SIZE, ret;
-
-	asm volatile("call *%[entry]"
-		     : "=a"(ret), "+D"(a0), "+S"(a1)
-		     : [entry] "r"(entry)
-		     : "memory", "cc", "rdx", "r10", "r8", "r9");
-	return ret;
-}
-
 static void send(uint32_t port)
 {
 	uint32_t *arg = (void *)DATA_GPA;
 
 	WRITE_ONCE(*arg, port);
-	GUEST_ASSERT_EQ(hcall(HC_EVENT_CHANNEL_OP, EVTCHNOP_send, DATA_GPA), 0);
+	GUEST_ASSERT_EQ(xen_page_hypercall(HC_EVENT_CHANNEL_OP, EVTCHNOP_send,
+					   DATA_GPA), 0);
 }
 
 static void guest_code(void)
@@ -72,31 +46,16 @@ static void guest_code(void)
 	send(P_EVENTFD);
 	send(P_UNKNOWN);
 	/* A deadline long past: the timer fires at once. */
-	GUEST_ASSERT_EQ(hcall(HC_SET_TIMER_OP, 1, 0), 0);
+	GUEST_ASSERT_EQ(xen_page_hypercall(HC_SET_TIMER_OP, 1, 0), 0);
 	/* A port that nothing raises: the poll blocks until its timeout. */
 	*never = P_NEVER;
 	*sp = (struct sched_poll64) {
 		.ports = DATA_GPA + 0x200, .nr_ports = 1,
 		.timeout = POLL_TIMEOUT_NS,
 	};
-	GUEST_ASSERT_EQ(hcall(HC_SCHED_OP, SCHEDOP_poll, (unsigned long)sp), 0);
+	GUEST_ASSERT_EQ(xen_page_hypercall(HC_SCHED_OP, SCHEDOP_poll,
+					   (unsigned long)sp), 0);
 	GUEST_DONE();
-}
-
-static void set_port(struct kvm_vm *vm, uint32_t send, uint32_t type,
-		     uint32_t to, int fd)
-{
-	struct kvm_xen_hvm_attr a = {
-		.type = KVM_XEN_ATTR_TYPE_EVTCHN,
-		.u.evtchn = {
-			.send_port = send, .type = type,
-			.deliver.port = { .port = to, .priority = PRIO },
-		},
-	};
-
-	if (fd >= 0)
-		a.u.evtchn.deliver.eventfd.fd = fd;
-	vm_ioctl(vm, KVM_XEN_HVM_SET_ATTR, &a);
 }
 
 static void vmm_send(struct kvm_vm *vm, uint32_t port)
@@ -125,6 +84,28 @@ static long long stat(struct kvm_vm *vm, const char *name)
 	return ret;
 }
 
+/* What the workload below makes each counter. */
+static const struct {
+	const char *name;
+	long long count;
+} expected[] = {
+	{ "send_ipi", 4 },		/* 3, and the masked port */
+	{ "send_loopback", 2 },
+	{ "send_eventfd", 1 },
+	{ "send_to_vmm", 1 },
+	{ "send_ioctl", 3 },
+	{ "hypercalls_to_vmm", 1 },
+	/* IPI, loopback, timer, ioctl and shadow ports once each... */
+	{ "delivered", 5 },
+	/* ...and the IPI twice more, the loopback and ioctl once more. */
+	{ "already_pending", 4 },
+	{ "masked", 1 },
+	{ "shadow_selector", 1 },
+	{ "upcall_vector", 0 },
+	{ "timer_fired", 1 },
+	{ "poll_blocked", 1 },
+};
+
 TEST(counters_follow_a_known_workload)
 {
 	struct kvm_xen_vcpu_attr timer = {
@@ -136,15 +117,16 @@ TEST(counters_follow_a_known_workload)
 	struct kvm_vm *vm;
 	uint8_t *region;
 	uint64_t one;
+	unsigned int i;
 	int efd;
 
 	vm = xen_vm_create_ready(&vcpu, guest_code, &region, true);
 	efd = eventfd(0, EFD_NONBLOCK);
 	ASSERT_LE(0, efd);
-	set_port(vm, P_IPI, EVTCHNSTAT_ipi, P_IPI, -1);
-	set_port(vm, P_MASKED, EVTCHNSTAT_ipi, P_MASKED, -1);
-	set_port(vm, P_LOOP_FROM, EVTCHNSTAT_interdomain, P_LOOP_TO, -1);
-	set_port(vm, P_EVENTFD, EVTCHNSTAT_interdomain, 0, efd);
+	xen_set_port(vm, P_IPI, EVTCHNSTAT_ipi, P_IPI, 0, -1);
+	xen_set_port(vm, P_MASKED, EVTCHNSTAT_ipi, P_MASKED, 0, -1);
+	xen_set_port(vm, P_LOOP_FROM, EVTCHNSTAT_interdomain, P_LOOP_TO, 0, -1);
+	xen_set_port(vm, P_EVENTFD, EVTCHNSTAT_interdomain, 0, 0, efd);
 	region[MASK_OFF + P_MASKED / 8] |= 1 << (P_MASKED % 8);
 	vcpu_ioctl(vcpu, KVM_XEN_VCPU_SET_ATTR, &timer);
 	EXPECT_EQ(0, stat(vm, "delivered"));
@@ -170,21 +152,8 @@ TEST(counters_follow_a_known_workload)
 	vcpu_info_at(vcpu, KVM_XEN_INVALID_GPA);
 	vmm_send(vm, P_SHADOW);
 
-	EXPECT_EQ(4, stat(vm, "send_ipi"));		/* 3 + the masked */
-	EXPECT_EQ(2, stat(vm, "send_loopback"));
-	EXPECT_EQ(1, stat(vm, "send_eventfd"));
-	EXPECT_EQ(1, stat(vm, "send_to_vmm"));
-	EXPECT_EQ(3, stat(vm, "send_ioctl"));
-	EXPECT_EQ(1, stat(vm, "hypercalls_to_vmm"));
-	/* IPI, loopback, timer, ioctl and shadow ports, once each... */
-	EXPECT_EQ(5, stat(vm, "delivered"));
-	/* ...and the IPI twice more, the loopback and ioctl once more. */
-	EXPECT_EQ(4, stat(vm, "already_pending"));
-	EXPECT_EQ(1, stat(vm, "masked"));
-	EXPECT_EQ(1, stat(vm, "shadow_selector"));
-	EXPECT_EQ(0, stat(vm, "upcall_vector"));
-	EXPECT_EQ(1, stat(vm, "timer_fired"));
-	EXPECT_EQ(1, stat(vm, "poll_blocked"));
+	for (i = 0; i < ARRAY_SIZE(expected); i++)
+		EXPECT_EQ(expected[i].count, stat(vm, expected[i].name));
 	/*
 	 * Counted only if the host took shared_info's mapping away meanwhile
 	 * (the unit tests count it exactly): here, only that it is there.

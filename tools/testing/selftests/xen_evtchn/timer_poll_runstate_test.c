@@ -24,19 +24,11 @@
 #define HYPERVISOR_set_timer_op	15
 #define HYPERVISOR_sched_op	29
 #define HYPERVISOR_vcpu_op	24
-#define SCHEDOP_poll		3
 #define VCPUOP_set_singleshot_timer	8
 #define VCPUOP_stop_singleshot_timer	9
 #define TIMER_PORT		13
 #define RUNSTATE_running	0
 #define RUNSTATE_offline	3
-
-struct sched_poll64 {
-	uint64_t ports;
-	uint32_t nr_ports;
-	uint32_t pad;
-	uint64_t timeout;
-};
 
 FIXTURE(xen) {
 	struct kvm_vm *vm;

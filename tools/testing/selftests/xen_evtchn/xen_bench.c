@@ -34,16 +34,6 @@
 
 #include "xen_test.h"
 
-#define HC_SET_TIMER_OP		15
-#define HC_XEN_VERSION		17
-#define HC_SCHED_OP		29
-#define HC_EVENT_CHANNEL_OP	32
-#define EVTCHNOP_send		4
-#define SCHEDOP_poll		3
-#define EVTCHNSTAT_interdomain	2
-#define EVTCHNSTAT_ipi		5
-#define MASK_OFF		0xa00
-
 /* Ports of the bench. */
 enum {
 	P_IPI_MASKED = 10, P_IPI = 11, P_LOOP_FROM = 12, P_LOOP_TO = 13,
@@ -77,24 +67,6 @@ struct guest_job {
 	uint64_t clear_port;
 	uint64_t spin, spinning;
 };
-
-struct sched_poll64 {
-	uint64_t ports;
-	uint32_t nr_ports;
-	uint32_t pad;
-	uint64_t timeout;
-};
-
-static unsigned long hypercall(uint64_t nr, uint64_t a0, uint64_t a1)
-{
-	unsigned long entry = HCALL_GPA + nr * HCALL_ENTRY_SIZE, ret;
-
-	asm volatile("call *%[entry]"
-		     : "=a"(ret), "+D"(a0), "+S"(a1)
-		     : [entry] "r"(entry)
-		     : "memory", "cc", "rdx", "r10", "r8", "r9");
-	return ret;
-}
 
 static void guest_clear(uint64_t port)
 {
@@ -144,7 +116,7 @@ static void guest_code(void)
 			if (job->nr == JOB_CPUID)
 				cpuid_exit();
 			else
-				hypercall(job->nr, job->a0, job->a1);
+				xen_page_hypercall(job->nr, job->a0, job->a1);
 		}
 		t1 = rdtsc();
 		GUEST_SYNC((t1 - t0) / job->iterations);
@@ -240,8 +212,8 @@ static void guest_send_upcall(uint64_t n)
 	asm volatile("sti");
 	t0 = rdtsc();
 	for (i = 1; i <= n; i++) {
-		hypercall(HC_EVENT_CHANNEL_OP, EVTCHNOP_send,
-			  (uint64_t)&upcall_send);
+		xen_page_hypercall(HC_EVENT_CHANNEL_OP, EVTCHNOP_send,
+				   (uint64_t)&upcall_send);
 		GUEST_ASSERT_EQ(READ_ONCE(events), i);
 	}
 	GUEST_SYNC((rdtsc() - t0) / n);
@@ -263,8 +235,9 @@ static void guest_timer_latency(uint64_t n)
 	GUEST_ASSERT(READ_ONCE(pv->tsc_to_system_mul));
 	for (i = 1; i <= n; i++) {
 		now = pvclock_read(pv, &t0);
-		GUEST_ASSERT_EQ(hypercall(HC_SET_TIMER_OP,
-					  now + SET_TIMER_DELTA_NS, 0), 0);
+		GUEST_ASSERT_EQ(xen_page_hypercall(HC_SET_TIMER_OP,
+						   now + SET_TIMER_DELTA_NS,
+						   0), 0);
 		spin_for_events(i);
 		GUEST_ASSERT(READ_ONCE(event_tsc) > t0);
 		GUEST_SYNC(READ_ONCE(event_tsc) - t0);
@@ -285,8 +258,9 @@ static void guest_cross_sender(uint64_t n)
 	for (i = 1; i <= n; i++) {
 		spin_for(&receiver_ready, i);
 		t0 = rdtsc();
-		GUEST_ASSERT_EQ(hypercall(HC_EVENT_CHANNEL_OP, EVTCHNOP_send,
-					  (uint64_t)&upcall_send), 0);
+		GUEST_ASSERT_EQ(xen_page_hypercall(HC_EVENT_CHANNEL_OP,
+						   EVTCHNOP_send,
+						   (uint64_t)&upcall_send), 0);
 		spin_for(&events, i);
 		GUEST_ASSERT(READ_ONCE(event_tsc) > t0);
 		GUEST_SYNC(READ_ONCE(event_tsc) - t0);
@@ -479,23 +453,6 @@ static uint64_t send_arg(struct bench *b, uint32_t port)
 }
 
 /* Bind @send: to port @to of @vcpu, or to eventfd @fd (not -1). */
-static void set_port(struct kvm_vm *vm, uint32_t send, uint32_t type,
-		     uint32_t to, uint32_t vcpu, int fd)
-{
-	struct kvm_xen_hvm_attr a = {
-		.type = KVM_XEN_ATTR_TYPE_EVTCHN,
-		.u.evtchn = {
-			.send_port = send, .type = type,
-			.deliver.port = { .port = to, .vcpu = vcpu,
-					  .priority = PRIO },
-		},
-	};
-
-	if (fd >= 0)
-		a.u.evtchn.deliver.eventfd.fd = fd;
-	vm_ioctl(vm, KVM_XEN_HVM_SET_ATTR, &a);
-}
-
 /* What a guest reported with GUEST_SYNC. */
 struct samples {
 	uint64_t v[SAMPLES];
@@ -566,7 +523,7 @@ static void send_ipi_upcall(uint64_t n)
 	struct kvm_vm *vm;
 
 	vm = upcall_vm(1, &vcpu, guest_send_upcall, n, 0, P_IPI);
-	set_port(vm, P_IPI, EVTCHNSTAT_ipi, P_IPI, 0, -1);
+	xen_set_port(vm, P_IPI, EVTCHNSTAT_ipi, P_IPI, 0, -1);
 	run_guest_syncs(vcpu, add_sample, &s);
 	print_median("send_ipi_upcall", &s, 1);
 	upcall_vm_free(vm, "send_ipi_upcall");
@@ -606,7 +563,7 @@ static void ipi_cross_vcpu(void)
 	struct kvm_vm *vm;
 
 	vm = upcall_vm(2, vcpus, guest_cross_sender, SAMPLES, 1, P_IPI);
-	set_port(vm, P_IPI, EVTCHNSTAT_ipi, P_IPI, 1, -1);
+	xen_set_port(vm, P_IPI, EVTCHNSTAT_ipi, P_IPI, 1, -1);
 	vcpu_arch_set_entry_point(vcpus[1], guest_cross_receiver);
 	TEST_ASSERT(!pthread_create(&receiver, NULL, run_receiver, vcpus[1]),
 		    "pthread_create");
@@ -632,7 +589,7 @@ static void send_ports(uint64_t n)
 	for (i = 0; i < ARRAY_SIZE(scale_ports); i++) {
 		while (port < scale_ports[i]) {
 			port++;
-			set_port(s.vm, port, EVTCHNSTAT_ipi, port, 0, -1);
+			xen_set_port(s.vm, port, EVTCHNSTAT_ipi, port, 0, -1);
 		}
 		snprintf(name, sizeof(name), "send_ports_%u", port);
 		guest_path(&s, name, HC_EVENT_CHANNEL_OP, EVTCHNOP_send,
@@ -694,10 +651,10 @@ int main(int argc, char *argv[])
 	b.efd_irq = eventfd(0, EFD_NONBLOCK);
 	TEST_ASSERT(b.efd_port >= 0 && b.efd_irq >= 0, "eventfd");
 
-	set_port(b.vm, P_IPI_MASKED, EVTCHNSTAT_ipi, P_IPI_MASKED, 0, -1);
-	set_port(b.vm, P_IPI, EVTCHNSTAT_ipi, P_IPI, 0, -1);
-	set_port(b.vm, P_LOOP_FROM, EVTCHNSTAT_interdomain, P_LOOP_TO, 0, -1);
-	set_port(b.vm, P_EVENTFD, EVTCHNSTAT_interdomain, 0, 0, b.efd_port);
+	xen_set_port(b.vm, P_IPI_MASKED, EVTCHNSTAT_ipi, P_IPI_MASKED, 0, -1);
+	xen_set_port(b.vm, P_IPI, EVTCHNSTAT_ipi, P_IPI, 0, -1);
+	xen_set_port(b.vm, P_LOOP_FROM, EVTCHNSTAT_interdomain, P_LOOP_TO, 0, -1);
+	xen_set_port(b.vm, P_EVENTFD, EVTCHNSTAT_interdomain, 0, 0, b.efd_port);
 	b.region[MASK_OFF + P_IPI_MASKED / 8] |= 1 << (P_IPI_MASKED % 8);
 	b.region[PENDING_OFF + P_POLL / 8] |= 1 << (P_POLL % 8);
 	TEST_ASSERT(!xen_route(b.vm, IRQFD_GSI, P_IRQFD, 0, PRIO), "route");

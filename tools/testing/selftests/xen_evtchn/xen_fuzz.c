@@ -38,15 +38,6 @@
 #define NR_VCPUS	2
 #define HCALL_OP	(DATA_GPA + 0x800)	/* the guest's next hypercall */
 
-/* Hypercall numbers and commands the fuzzer's guest makes. */
-#define HC_SET_TIMER_OP		15
-#define HC_XEN_VERSION		17
-#define HC_EVENT_CHANNEL_OP	32
-#define HC_SCHED_OP		29
-#define HC_VCPU_OP		24
-#define EVTCHNSTAT_interdomain	2
-#define EVTCHNSTAT_ipi		5
-
 static uint64_t rng_state;
 
 /* xorshift64*: small, fast and the same everywhere for a seed. */

@@ -30,6 +30,27 @@
 #define XEN_HYPERCALL_MSR	0x40000000
 #define HCALL_ENTRY_SIZE	32
 #define PENDING_OFF		0x800
+#define MASK_OFF		0xa00	/* evtchn_mask, 64-bit layout */
+
+/* Xen's hypercall numbers, and the commands and port states the tests use. */
+#define HC_SET_TIMER_OP		15
+#define HC_XEN_VERSION		17
+#define HC_VCPU_OP		24
+#define HC_SCHED_OP		29
+#define HC_EVENT_CHANNEL_OP	32
+#define EVTCHNOP_send		4
+#define SCHEDOP_poll		3
+#define EVTCHNSTAT_interdomain	2
+#define EVTCHNSTAT_ipi		5
+
+/* struct sched_poll of the 64-bit ABI. */
+struct sched_poll64 {
+	uint64_t ports;
+	uint32_t nr_ports;
+	uint32_t pad;
+	uint64_t timeout;
+};
+
 #define PRIO			KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL
 
 /* The pvclock KVM keeps in a vcpu_info (at VCPU_INFO_TIME_OFF). */
@@ -107,6 +128,46 @@ static inline void vcpu_info_at(struct kvm_vcpu *vcpu, uint64_t gpa)
 	};
 
 	vcpu_ioctl(vcpu, KVM_XEN_VCPU_SET_ATTR, &a);
+}
+
+/*
+ * In the guest: hypercall @nr through the hypercall page (not a direct
+ * VMCALL, as the selftest library's xen_hypercall() makes), 64-bit ABI,
+ * with two arguments; returns its result.
+ */
+static inline unsigned long xen_page_hypercall(unsigned long nr,
+					       unsigned long a0,
+					       unsigned long a1)
+{
+	unsigned long entry = HCALL_GPA + nr * HCALL_ENTRY_SIZE, ret;
+
+	asm volatile("call *%[entry]"
+		     : "=a"(ret), "+D"(a0), "+S"(a1)
+		     : [entry] "r"(entry)
+		     : "memory", "cc", "rdx", "r10", "r8", "r9");
+	return ret;
+}
+
+/*
+ * Port @send of the port table: of @type, raising port @to of vCPU @vcpu
+ * (an APIC ID), or, with @fd >= 0, signalling that eventfd.
+ */
+static inline void xen_set_port(struct kvm_vm *vm, uint32_t send,
+				uint32_t type, uint32_t to, uint32_t vcpu,
+				int fd)
+{
+	struct kvm_xen_hvm_attr a = {
+		.type = KVM_XEN_ATTR_TYPE_EVTCHN,
+		.u.evtchn = {
+			.send_port = send, .type = type,
+			.deliver.port = { .port = to, .vcpu = vcpu,
+					  .priority = PRIO },
+		},
+	};
+
+	if (fd >= 0)
+		a.u.evtchn.deliver.eventfd.fd = fd;
+	vm_ioctl(vm, KVM_XEN_HVM_SET_ATTR, &a);
 }
 
 /* A VM with @nr vCPUs and the guest memory above, mapped at @region. */
