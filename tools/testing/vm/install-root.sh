@@ -29,7 +29,7 @@ done
 make -s -C "$top" install DESTDIR="$root" >/dev/null 2>&1
 
 # The "newer build": the same sources, another version.
-cp -r "$top"/Kbuild "$top"/VERSION "$top"/include "$top"/xen_evtchn \
+cp -r "$top"/Kbuild "$top"/VERSION "$top"/include "$top"/compat "$top"/xen_evtchn \
 	"$root/upgrade/"
 make -s -C "$VM_KDIR" M="$root/upgrade" CONFIG_IRQ_BYPASS_ACCEL= \
 	KBUILD_EXTRA_SYMBOLS="$BUILD/kvm/arch/x86/kvm/Module.symvers" \

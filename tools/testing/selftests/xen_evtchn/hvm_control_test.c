@@ -136,6 +136,7 @@ TEST_F(xen, config_flags)
 		.msr = XEN_HYPERCALL_MSR,
 		.blob_size_64 = 1,
 	};
+	uint32_t clock = KVM_XEN_HVM_CONFIG_PVCLOCK_TSC_UNSTABLE;
 
 	/* Capability bits are not settable, nor are unknown ones. */
 	EXPECT_EQ(-EINVAL, hvm_config(self->vm, KVM_XEN_HVM_CONFIG_SHARED_INFO, 0));
@@ -146,9 +147,13 @@ TEST_F(xen, config_flags)
 	EXPECT_EQ(EINVAL, errno);
 
 	EXPECT_EQ(0, hvm_config(self->vm, KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL |
-				KVM_XEN_HVM_CONFIG_EVTCHN_SEND |
-				KVM_XEN_HVM_CONFIG_PVCLOCK_TSC_UNSTABLE,
+				KVM_XEN_HVM_CONFIG_EVTCHN_SEND,
 				XEN_HYPERCALL_MSR));
+	/* The pvclock flag is settable where it is reported, only. */
+	EXPECT_EQ(xen_cap(clock) ? 0 : -EINVAL,
+		  hvm_config(self->vm, KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL |
+			     KVM_XEN_HVM_CONFIG_EVTCHN_SEND | clock,
+			     XEN_HYPERCALL_MSR));
 	/* And off again: the static key count goes back down. */
 	EXPECT_EQ(0, hvm_config(self->vm, 0, 0));
 }
@@ -194,6 +199,12 @@ TEST_F(xen, hvm_attributes)
 
 	a.type = KVM_XEN_ATTR_TYPE_SHARED_INFO_HVA;
 	a.u.shared_info.hva = (uintptr_t)self->region;
+	if (!xen_cap(KVM_XEN_HVM_CONFIG_SHARED_INFO_HVA)) {
+		/* Unknown where it is not reported (6.1). */
+		EXPECT_EQ(-ENOENT, hvm_set(self->vm, &a));
+		EXPECT_EQ(-ENOENT, hvm_get(self->vm, &a));
+		return;
+	}
 	ASSERT_EQ(0, hvm_set(self->vm, &a));
 	a.u.shared_info.hva = 0;
 	ASSERT_EQ(0, hvm_get(self->vm, &a));
@@ -213,7 +224,8 @@ TEST_F(xen, hvm_attributes_bad_input)
 
 	a.type = KVM_XEN_ATTR_TYPE_SHARED_INFO_HVA;
 	a.u.shared_info.hva = (uintptr_t)self->region + 8;
-	EXPECT_EQ(-EINVAL, hvm_set(self->vm, &a));
+	EXPECT_EQ(xen_cap(KVM_XEN_HVM_CONFIG_SHARED_INFO_HVA) ? -EINVAL : -ENOENT,
+		  hvm_set(self->vm, &a));
 
 	/* A GFN outside every memslot cannot be mapped. */
 	a.type = KVM_XEN_ATTR_TYPE_SHARED_INFO;
@@ -271,10 +283,16 @@ TEST_F(xen, vcpu_attributes)
 
 	a.type = KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO_HVA;
 	a.u.hva = (uintptr_t)self->region + 0x40;
-	ASSERT_EQ(0, vcpu_set(self->vcpu, &a));
-	a.u.hva = 0;
-	ASSERT_EQ(0, vcpu_get(self->vcpu, &a));
-	EXPECT_EQ((uintptr_t)self->region + 0x40, a.u.hva);
+	if (xen_cap(KVM_XEN_HVM_CONFIG_SHARED_INFO_HVA)) {
+		ASSERT_EQ(0, vcpu_set(self->vcpu, &a));
+		a.u.hva = 0;
+		ASSERT_EQ(0, vcpu_get(self->vcpu, &a));
+		EXPECT_EQ((uintptr_t)self->region + 0x40, a.u.hva);
+	} else {
+		/* Unknown where it is not reported (6.1). */
+		EXPECT_EQ(-ENOENT, vcpu_set(self->vcpu, &a));
+		EXPECT_EQ(-ENOENT, vcpu_get(self->vcpu, &a));
+	}
 
 	a.type = KVM_XEN_VCPU_ATTR_TYPE_VCPU_TIME_INFO;
 	a.u.gpa = REGION_GPA + PAGE_SIZE;
@@ -316,7 +334,8 @@ TEST_F(xen, vcpu_attributes_bad_input)
 
 	a.type = KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO_HVA;
 	a.u.hva = (uintptr_t)self->region + 2;
-	EXPECT_EQ(-ENXIO, vcpu_set(self->vcpu, &a));
+	EXPECT_EQ(xen_cap(KVM_XEN_HVM_CONFIG_SHARED_INFO_HVA) ? -ENXIO : -ENOENT,
+		  vcpu_set(self->vcpu, &a));
 
 	a.type = KVM_XEN_VCPU_ATTR_TYPE_VCPU_TIME_INFO;
 	a.u.gpa = REGION_GPA + PAGE_SIZE - 8;
