@@ -9,13 +9,14 @@
  * the HVM attribute RUNSTATE_UPDATE_FLAG.
  *
  * The guest's area is 48 bytes (64-bit ABI) or 44 (32-bit, packed) and may
- * cross a page: runstate_cache maps the part in the first page,
- * runstate2_cache the rest.  With the update flag on, the top bit of
+ * cross a page: runstate_cache maps the part in the first page, a second
+ * cache the rest (kvm_xen_accel_runstate2_cache(): runstate2_cache on
+ * 6.12, the hook's own on 6.1).  With the update flag on, the top bit of
  * state_entry_time (XEN_RUNSTATE_UPDATE) is set while the area is being
  * written, so that the guest can tell a torn read.
  *
  * Owns current_runstate, runstate_entry_time, runstate_times, last_steal
- * and the two runstate caches of vcpu->arch.xen.  Steal time comes from the
+ * and the two runstate caches.  Steal time comes from the
  * vCPU task's sched_info.run_delay, so all of it needs sched_info_on().
  *
  * Locking: the caches' rwlocks, read side, the second one only by trylock
@@ -145,11 +146,10 @@ retry:
 	}
 
 	/*
-	 * The second page's cache (made here, outside atomic context, where
-	 * the kernel keeps it apart from the vCPU): trylock only, the first
-	 * one held.
+	 * The second page's cache, which set_runstate_addr() made before it
+	 * activated the first: trylock only, the first one held.
 	 */
-	gpc2 = kvm_xen_accel_runstate2_cache(vcpu, !atomic);
+	gpc2 = kvm_xen_accel_runstate2_cache(vcpu, false);
 	if (!gpc2 || !read_trylock(&gpc2->lock)) {
 		unlock_first(gpc1, atomic, flags);
 		if (atomic)
