@@ -8,6 +8,7 @@
 #
 # usage: mkinitramfs.sh -k KREL -o OUT.cpio.gz [-M MODROOT] [-m DIR:MODULE.ko]...
 #                       [-b PROGRAM]... [-d DIR:PATH]... [-t TEST.sh]...
+#                       [-p LIBRARY]
 #   -k  kernel release the VM boots (its stock modules come from
 #       MODROOT/lib/modules/KREL; MODROOT is / unless -M says otherwise;
 #       ccp is taken only where the kernel has it)
@@ -18,12 +19,14 @@
 #       kernel, initramfs and firmware)
 #   -t  run TEST.sh in the VM; /init runs them in the order of their
 #       names, which start with two digits
+#   -p  preload the shared LIBRARY into every dynamically linked program
+#       in the VM (it goes to /lib, and is named in /etc/ld.so.preload)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-krel= out= modroot=
+krel= out= modroot= preload=
 mods=() bins=() dirs=() tests=()
-while getopts k:o:M:m:b:d:t: opt; do
+while getopts k:o:M:m:b:d:t:p: opt; do
 	case $opt in
 	k) krel=$OPTARG ;;
 	o) out=$OPTARG ;;
@@ -32,6 +35,7 @@ while getopts k:o:M:m:b:d:t: opt; do
 	b) bins+=("$OPTARG") ;;
 	d) dirs+=("$OPTARG") ;;
 	t) tests+=("$OPTARG") ;;
+	p) preload=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -85,6 +89,12 @@ if [ ${#bins[@]} -gt 0 ]; then
 	lib=$(realpath "$(gcc -print-file-name=libgcc_s.so.1)")
 	mkdir -p "$stage/lib/x86_64-linux-gnu"
 	cp "$lib" "$stage/lib/x86_64-linux-gnu/libgcc_s.so.1"
+fi
+
+if [ -n "$preload" ]; then
+	mkdir -p "$stage/etc"
+	cp "$preload" "$stage/lib/"
+	echo "/lib/${preload##*/}" >"$stage/etc/ld.so.preload"
 fi
 
 for spec in "${dirs[@]}"; do
