@@ -17,15 +17,31 @@
 # lacks them.  The include/trace directory lets trace.h's
 # TRACE_INCLUDE_PATH (../../arch/x86/kvm, relative to include/trace)
 # resolve inside OUT.  The hook is linked, not copied, into the tree, and
-# finds the project's include/kvm/xen_accel.h through an include path.
+# finds the project's include/kvm/xen_accel.h and the compat/include
+# headers through include paths.
+#
+# The kernel's version, from SRC's top Makefile, picks what else is needed
+# (compat/ holds all of it):
+#   6.12  KVM is built with CONFIG_KVM_XEN: xen.o is replaced by the hook.
+#   6.1   KVM is built without it (Debian 12): the hook is added, the Xen
+#         call sites of x86.c and irq_comm.c are compiled in by defining
+#         CONFIG_KVM_XEN for these modules only (6.1's structs have their
+#         Xen fields either way, so the layout the headers give holds), and
+#         compat/kvm-6.1/*.patch is applied.
 set -euo pipefail
 
 src=$1 kdir=$2 out=$3
 kvm=$out/arch/x86/kvm
 top=$(cd "$(dirname "$0")/.." && pwd)
+ver=$(sed -n 's/^VERSION = //p; s/^PATCHLEVEL = //p' "$src/Makefile" | paste -sd.)
+case $ver in
+6.12|6.1) ;;
+*) echo "rebuild-kvm: Linux $ver is not supported (6.1, 6.12)" >&2; exit 1 ;;
+esac
 
-# A tree copied for another source or another kernel is copied again.
-stamp="$src $kdir"
+# A tree copied for another source, another kernel, or by another version
+# of this script or of the patches is copied again.
+stamp="$src $kdir $(cat "$0" "$top"/compat/kvm-*/*.patch | cksum)"
 if [ ! -f "$out/.copied" ] || [ "$(cat "$out/.copied")" != "$stamp" ]; then
 	rm -rf "$out"
 	mkdir -p "$out/include/trace" "$out/arch/x86" "$out/virt"
@@ -34,9 +50,18 @@ if [ ! -f "$out/.copied" ] || [ "$(cat "$out/.copied")" != "$stamp" ]; then
 	sed -i -e 's|-I $(srctree)/arch/x86/kvm|-I $(src) -I $(src)/../../../include/trace|' \
 	       -e 's|include $(srctree)/virt/kvm/Makefile.kvm|include $(src)/../../../virt/kvm/Makefile.kvm|' \
 	       "$kvm/Makefile"
-	sed -i -e 's|^kvm-$(CONFIG_KVM_XEN)\t+= xen.o$|kvm-$(CONFIG_KVM_XEN)\t+= xen_hook.o|' \
-	       "$kvm/Makefile"
-	echo "ccflags-y += -I $top/include" >>"$kvm/Makefile"
+	if [ "$ver" = 6.1 ]; then
+		sed -i -e 's|^kvm-$(CONFIG_KVM_XEN)\t+= xen.o$|kvm-y\t\t\t+= xen_hook.o|' \
+		       "$kvm/Makefile"
+		echo "ccflags-y += -DCONFIG_KVM_XEN=1" >>"$kvm/Makefile"
+		for p in "$top/compat/kvm-6.1"/*.patch; do
+			patch -s -d "$out" -p1 <"$p"
+		done
+	else
+		sed -i -e 's|^kvm-$(CONFIG_KVM_XEN)\t+= xen.o$|kvm-$(CONFIG_KVM_XEN)\t+= xen_hook.o|' \
+		       "$kvm/Makefile"
+	fi
+	echo "ccflags-y += -I $top/include -I $top/compat/include" >>"$kvm/Makefile"
 	grep -q 'include $(src)/../../../virt/kvm/Makefile.kvm' "$kvm/Makefile" &&
 	grep -q '+= xen_hook.o$' "$kvm/Makefile" || {
 		echo "rebuild-kvm: unexpected arch/x86/kvm/Makefile layout" >&2

@@ -177,17 +177,14 @@ static const struct kvm_xen_accel_ops *bind(struct kvm *kvm)
 	 * once bind_vm() succeeded: destroy_vm() is only ever called for a
 	 * VM being destroyed.
 	 */
-	if (idr_alloc(&kvm->arch.xen.evtchn_ports, NULL, KVM_XEN_ACCEL_DATA_ID,
-		      KVM_XEN_ACCEL_DATA_ID + 1, GFP_KERNEL) < 0) {
+	if (kvm_xen_accel_slot_reserve(kvm)) {
 		data = NULL;
 	} else {
 		data = ops->bind_vm(kvm);
 		if (IS_ERR_OR_NULL(data))
-			idr_remove(&kvm->arch.xen.evtchn_ports,
-				   KVM_XEN_ACCEL_DATA_ID);
+			kvm_xen_accel_slot_free(kvm);
 		else
-			idr_replace(&kvm->arch.xen.evtchn_ports, data,
-				    KVM_XEN_ACCEL_DATA_ID);
+			kvm_xen_accel_slot_fill(kvm, data);
 	}
 	if (IS_ERR_OR_NULL(data)) {
 		module_put(ops->owner);
@@ -200,9 +197,11 @@ out:
 
 void kvm_xen_init_vm(struct kvm *kvm)
 {
+#ifdef KVM_XEN_ACCEL_IN_KVM_XEN
 	mutex_init(&kvm->arch.xen.xen_lock);
+#endif
 	idr_init(&kvm->arch.xen.evtchn_ports);
-	kvm_gpc_init(&kvm->arch.xen.shinfo_cache, kvm);
+	kvm_xen_accel_gpc_init(kvm, &kvm->arch.xen.shinfo_cache);
 }
 
 void kvm_xen_destroy_vm(struct kvm *kvm)
@@ -210,12 +209,12 @@ void kvm_xen_destroy_vm(struct kvm *kvm)
 	const struct kvm_xen_accel_ops *ops = accel_of(kvm);
 
 	if (ops) {
-		ops->destroy_vm(kvm, idr_remove(&kvm->arch.xen.evtchn_ports,
-						KVM_XEN_ACCEL_DATA_ID));
+		ops->destroy_vm(kvm, kvm_xen_accel_vm_data(kvm));
+		kvm_xen_accel_slot_free(kvm);
 		module_put(ops->owner);
 	}
 	idr_destroy(&kvm->arch.xen.evtchn_ports);
-	kvm_gpc_deactivate(&kvm->arch.xen.shinfo_cache);
+	kvm_xen_accel_gpc_deactivate(kvm, &kvm->arch.xen.shinfo_cache);
 }
 
 static enum hrtimer_restart xen_timer_trampoline(struct hrtimer *timer)
@@ -244,10 +243,12 @@ void kvm_xen_init_vcpu(struct kvm_vcpu *vcpu)
 
 	/* Until the VMM says otherwise, the Xen vCPU id is KVM's index. */
 	vx->vcpu_id = vcpu->vcpu_idx;
-	kvm_gpc_init(&vx->vcpu_info_cache, vcpu->kvm);
-	kvm_gpc_init(&vx->vcpu_time_info_cache, vcpu->kvm);
-	kvm_gpc_init(&vx->runstate_cache, vcpu->kvm);
-	kvm_gpc_init(&vx->runstate2_cache, vcpu->kvm);
+	kvm_xen_accel_gpc_init(vcpu->kvm, &vx->vcpu_info_cache);
+	kvm_xen_accel_gpc_init(vcpu->kvm, &vx->vcpu_time_info_cache);
+	kvm_xen_accel_gpc_init(vcpu->kvm, &vx->runstate_cache);
+#ifdef KVM_XEN_ACCEL_IN_KVM_XEN
+	kvm_xen_accel_gpc_init(vcpu->kvm, &vx->runstate2_cache);
+#endif
 	hrtimer_init(&vx->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
 	vx->timer.function = xen_timer_trampoline;
 	timer_setup(&vx->poll_timer, poll_timer_trampoline, 0);
@@ -259,10 +260,12 @@ void kvm_xen_destroy_vcpu(struct kvm_vcpu *vcpu)
 
 	hrtimer_cancel(&vx->timer);
 	del_timer_sync(&vx->poll_timer);
-	kvm_gpc_deactivate(&vx->vcpu_info_cache);
-	kvm_gpc_deactivate(&vx->vcpu_time_info_cache);
-	kvm_gpc_deactivate(&vx->runstate_cache);
-	kvm_gpc_deactivate(&vx->runstate2_cache);
+	kvm_xen_accel_gpc_deactivate(vcpu->kvm, &vx->vcpu_info_cache);
+	kvm_xen_accel_gpc_deactivate(vcpu->kvm, &vx->vcpu_time_info_cache);
+	kvm_xen_accel_gpc_deactivate(vcpu->kvm, &vx->runstate_cache);
+#ifdef KVM_XEN_ACCEL_IN_KVM_XEN
+	kvm_xen_accel_gpc_deactivate(vcpu->kvm, &vx->runstate2_cache);
+#endif
 }
 
 int kvm_xen_hvm_config(struct kvm *kvm, struct kvm_xen_hvm_config *xhc)
@@ -395,6 +398,7 @@ void kvm_xen_update_runstate(struct kvm_vcpu *vcpu, int state)
 		static_call(xen_accel_update_runstate)(vcpu, state);
 }
 
+#ifdef KVM_XEN_ACCEL_HAVE_TSC_INFO
 void kvm_xen_update_tsc_info(struct kvm_vcpu *vcpu)
 {
 	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
@@ -402,6 +406,7 @@ void kvm_xen_update_tsc_info(struct kvm_vcpu *vcpu)
 	if (ops && ops->update_tsc_info)
 		ops->update_tsc_info(vcpu);
 }
+#endif
 
 /*
  * KVM internals for the accelerator, in one place.  Upstream's xen.c uses
@@ -412,6 +417,7 @@ void kvm_xen_update_tsc_info(struct kvm_vcpu *vcpu)
 /* The Xen fast paths in KVM test this key; the accelerator counts users. */
 EXPORT_SYMBOL_GPL(kvm_xen_enabled);
 
+#ifdef KVM_XEN_ACCEL_EXPORT_KVM_INTERNALS
 /*
  * shared_info, vcpu_info, vcpu_time_info and runstate are pfn caches, set
  * up by GPA or HVA from the attribute ioctls...
@@ -428,6 +434,7 @@ EXPORT_SYMBOL_GPL(kvm_gpc_refresh);
 
 /* shared_info's wallclock is the VM's epoch. */
 EXPORT_SYMBOL_GPL(kvm_get_wall_clock_epoch);
+#endif
 
 /* Runstate times are in the VM's kvmclock nanoseconds. */
 EXPORT_SYMBOL_GPL(get_kvmclock_ns);

@@ -21,12 +21,19 @@ static bool vector_ok(u8 vector)
 	return !vector || vector >= XEN_MIN_UPCALL_VECTOR;
 }
 
+/* Attribute types this kernel has: no HVAs where pfn caches lack them. */
+static bool known_hvm_attr(u16 type)
+{
+	return KVM_XEN_ACCEL_HAVE_HVA || type != KVM_XEN_ATTR_TYPE_SHARED_INFO_HVA;
+}
+
 /* The VM's small values, under xen_lock. */
 static int set_vm_value(struct kvm *kvm, const struct kvm_xen_hvm_attr *data)
 {
 	struct kvm_xen *xen = &kvm->arch.xen;
+	bool on;
 
-	lockdep_assert_held(&xen->xen_lock);
+	lockdep_assert_held(kvm_xen_accel_lock(kvm));
 	switch (data->type) {
 	case KVM_XEN_ATTR_TYPE_UPCALL_VECTOR:
 		if (!vector_ok(data->u.vector))
@@ -39,7 +46,8 @@ static int set_vm_value(struct kvm *kvm, const struct kvm_xen_hvm_attr *data)
 	case KVM_XEN_ATTR_TYPE_RUNSTATE_UPDATE_FLAG:
 		if (!sched_info_on())
 			return -EOPNOTSUPP;
-		xen->runstate_update_flag = !!data->u.runstate_update_flag;
+		on = !!xen_accel_hvm_attr_runstate_flag(data);
+		kvm_xen_accel_set_runstate_flag(kvm, on);
 		return 0;
 	default:
 		return -ENOENT;
@@ -63,6 +71,8 @@ int xen_evtchn_hvm_set_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
 	int ret;
 
 	might_sleep();
+	if (!known_hvm_attr(data->type))
+		return -ENOENT;
 	switch (data->type) {
 	case KVM_XEN_ATTR_TYPE_LONG_MODE:
 		return xen_evtchn_set_long_mode(kvm, !!data->u.long_mode, true);
@@ -72,9 +82,9 @@ int xen_evtchn_hvm_set_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
 	case KVM_XEN_ATTR_TYPE_EVTCHN:
 		return xen_evtchn_set_port(kvm, data);
 	default:
-		mutex_lock(&kvm->arch.xen.xen_lock);
+		mutex_lock(kvm_xen_accel_lock(kvm));
 		ret = set_vm_value(kvm, data);
-		mutex_unlock(&kvm->arch.xen.xen_lock);
+		mutex_unlock(kvm_xen_accel_lock(kvm));
 		return ret;
 	}
 }
@@ -95,7 +105,9 @@ int xen_evtchn_hvm_get_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
 	int ret = 0;
 
 	might_sleep();
-	mutex_lock(&xen->xen_lock);
+	if (!known_hvm_attr(data->type))
+		return -ENOENT;
+	mutex_lock(kvm_xen_accel_lock(kvm));
 	switch (data->type) {
 	case KVM_XEN_ATTR_TYPE_LONG_MODE:
 		data->u.long_mode = xen->long_mode;
@@ -112,21 +124,23 @@ int xen_evtchn_hvm_get_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
 		break;
 	case KVM_XEN_ATTR_TYPE_RUNSTATE_UPDATE_FLAG:
 		if (sched_info_on())
-			data->u.runstate_update_flag = xen->runstate_update_flag;
+			xen_accel_hvm_attr_runstate_flag(data) =
+				kvm_xen_accel_runstate_flag(kvm);
 		else
 			ret = -EOPNOTSUPP;
 		break;
 	default:
 		ret = -ENOENT;
 	}
-	mutex_unlock(&xen->xen_lock);
+	mutex_unlock(kvm_xen_accel_lock(kvm));
 	return ret;
 }
 
 static bool is_vcpu_info(u16 type)
 {
 	return type == KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO ||
-	       type == KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO_HVA;
+	       (KVM_XEN_ACCEL_HAVE_HVA &&
+		type == KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO_HVA);
 }
 
 static bool is_runstate(u16 type)
@@ -185,11 +199,11 @@ int xen_evtchn_vcpu_set_attr(struct kvm_vcpu *vcpu,
 	if (data->type == KVM_XEN_VCPU_ATTR_TYPE_TIMER)
 		return xen_evtchn_set_timer_attr(vcpu, data);
 
-	mutex_lock(&kvm->arch.xen.xen_lock);
+	mutex_lock(kvm_xen_accel_lock(kvm));
 	idx = srcu_read_lock(&kvm->srcu);
 	ret = set_vcpu_locked(vcpu, data);
 	srcu_read_unlock(&kvm->srcu, idx);
-	mutex_unlock(&kvm->arch.xen.xen_lock);
+	mutex_unlock(kvm_xen_accel_lock(kvm));
 	return ret;
 }
 
@@ -216,7 +230,7 @@ int xen_evtchn_vcpu_get_attr(struct kvm_vcpu *vcpu,
 		return 0;
 	}
 
-	mutex_lock(&vcpu->kvm->arch.xen.xen_lock);
+	mutex_lock(kvm_xen_accel_lock(vcpu->kvm));
 	if (is_vcpu_info(data->type) ||
 	    data->type == KVM_XEN_VCPU_ATTR_TYPE_VCPU_TIME_INFO)
 		xen_evtchn_get_vcpu_info(vcpu, data);
@@ -228,6 +242,6 @@ int xen_evtchn_vcpu_get_attr(struct kvm_vcpu *vcpu,
 		data->u.vector = vx->upcall_vector;
 	else
 		ret = -ENOENT;
-	mutex_unlock(&vcpu->kvm->arch.xen.xen_lock);
+	mutex_unlock(kvm_xen_accel_lock(vcpu->kvm));
 	return ret;
 }

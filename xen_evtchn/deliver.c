@@ -150,7 +150,7 @@ static int set_evtchn(struct kvm_xen_evtchn *xe, struct kvm *kvm, bool slow)
 
 	idx = srcu_read_lock(&kvm->srcu);
 	read_lock_irqsave(&gpc->lock, flags);
-	if (!kvm_gpc_check(gpc, PAGE_SIZE)) {
+	if (!kvm_xen_accel_gpc_check(kvm, gpc, PAGE_SIZE)) {
 		read_unlock_irqrestore(&gpc->lock, flags);
 		srcu_read_unlock(&kvm->srcu, idx);
 		vm_mm_put(kvm, mm_ref);
@@ -227,7 +227,7 @@ static int with_shared_info(struct kvm *kvm, struct kvm_xen_evtchn *xe,
 	}
 	do {
 		idx = srcu_read_lock(&kvm->srcu);
-		ret = xen_evtchn_gpc_refresh(&kvm->arch.xen.shinfo_cache,
+		ret = xen_evtchn_gpc_refresh(kvm, &kvm->arch.xen.shinfo_cache,
 					     PAGE_SIZE);
 		srcu_read_unlock(&kvm->srcu, idx);
 		if (ret)
@@ -286,7 +286,7 @@ static int sync_selector_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 
 	idx = srcu_read_lock(&kvm->srcu);
 	read_lock_irqsave(&gpc->lock, flags);
-	if (!kvm_gpc_check(gpc, PAGE_SIZE)) {
+	if (!kvm_xen_accel_gpc_check(kvm, gpc, PAGE_SIZE)) {
 		read_unlock_irqrestore(&gpc->lock, flags);
 		srcu_read_unlock(&kvm->srcu, idx);
 		vm_mm_put(kvm, mm_ref);

@@ -22,19 +22,12 @@
 #include <linux/kvm_host.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <linux/unaligned.h>
-
 #include <kvm/xen_accel.h>
 #include <xen/interface/xen.h>
 #include <xen/interface/event_channel.h>
 #include <xen/interface/version.h>
 
 #include "xen_evtchn.h"
-
-/* Flags a VMM may set; the others are capabilities only. */
-#define XEN_EVTCHN_CONFIG_FLAGS (KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL |	\
-				 KVM_XEN_HVM_CONFIG_EVTCHN_SEND |	\
-				 KVM_XEN_HVM_CONFIG_PVCLOCK_TSC_UNSTABLE)
 
 /* One count in kvm_xen_enabled per VM whose hypercall MSR is configured. */
 static void count_msr(bool had, bool has)
@@ -62,17 +55,17 @@ int xen_evtchn_hvm_config(struct kvm *kvm, struct kvm_xen_hvm_config *xhc)
 	bool clock_flag_moved;
 
 	might_sleep();
-	if (xhc->flags & ~XEN_EVTCHN_CONFIG_FLAGS)
+	if (xhc->flags & ~KVM_XEN_ACCEL_CONFIG_FLAGS)
 		return -EINVAL;
 	if (blob && (xhc->flags & KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL))
 		return -EINVAL;
 
-	mutex_lock(&kvm->arch.xen.xen_lock);
+	mutex_lock(kvm_xen_accel_lock(kvm));
 	count_msr(cur->msr, xhc->msr);
 	clock_flag_moved = (cur->flags ^ xhc->flags) &
 			   KVM_XEN_HVM_CONFIG_PVCLOCK_TSC_UNSTABLE;
 	*cur = *xhc;
-	mutex_unlock(&kvm->arch.xen.xen_lock);
+	mutex_unlock(kvm_xen_accel_lock(kvm));
 
 	/* The flag changes what KVM writes into the guest's pvclocks. */
 	if (clock_flag_moved)

@@ -300,7 +300,7 @@ bool xen_evtchn_hcall_send(struct kvm_vcpu *vcpu, u64 arg, u64 *result)
 		return false;
 	}
 	if (p->eventfd) {
-		eventfd_signal(p->eventfd);
+		kvm_xen_accel_eventfd_signal(p->eventfd);
 		note_send(vcpu->kvm, send.port, XEN_SEND_EVENTFD, 0);
 	} else {
 		ret = xen_evtchn_set(&p->target, vcpu->kvm);

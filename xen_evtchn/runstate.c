@@ -94,8 +94,9 @@ static void unlock_first(struct gfn_to_pfn_cache *gpc, bool atomic,
 static void write_guest_area(struct kvm_vcpu *vcpu, bool atomic)
 {
 	struct kvm_vcpu_xen *vx = &vcpu->arch.xen;
+	struct kvm *kvm = vcpu->kvm;
 	struct gfn_to_pfn_cache *gpc1 = &vx->runstate_cache;
-	struct gfn_to_pfn_cache *gpc2 = &vx->runstate2_cache;
+	struct gfn_to_pfn_cache *gpc2;
 	bool long_mode = vcpu->kvm->arch.xen.long_mode;
 	size_t size = long_mode ? RS_SIZE_64 : RS_SIZE_32;
 	size_t entry_off = long_mode ? XEN_RUNSTATE_ENTRY_OFF_64 :
@@ -128,29 +129,34 @@ retry:
 		/* Not local_irq_save(): on PREEMPT_RT this lock sleeps. */
 		read_lock_irqsave(&gpc1->lock, flags);
 	}
-	if (!kvm_gpc_check(gpc1, len1)) {
+	if (!kvm_xen_accel_gpc_check(kvm, gpc1, len1)) {
 		unlock_first(gpc1, atomic, flags);
-		if (atomic || kvm_gpc_refresh(gpc1, len1))
+		if (atomic || kvm_xen_accel_gpc_refresh(kvm, gpc1, len1))
 			return;
 		goto retry;
 	}
 
 	if (len1 == size) {
 		area_update(gpc1->khva, NULL, len1, image, size, entry_off,
-			    vcpu->kvm->arch.xen.runstate_update_flag);
-		kvm_gpc_mark_dirty_in_slot(gpc1);
+			    kvm_xen_accel_runstate_flag(kvm));
+		kvm_xen_accel_gpc_mark_dirty(kvm, gpc1);
 		unlock_first(gpc1, atomic, flags);
 		return;
 	}
 
-	/* The second page's cache: trylock only, the first one held. */
-	if (!read_trylock(&gpc2->lock)) {
+	/*
+	 * The second page's cache (made here, outside atomic context, where
+	 * the kernel keeps it apart from the vCPU): trylock only, the first
+	 * one held.
+	 */
+	gpc2 = kvm_xen_accel_runstate2_cache(vcpu, !atomic);
+	if (!gpc2 || !read_trylock(&gpc2->lock)) {
 		unlock_first(gpc1, atomic, flags);
 		if (atomic)
 			return;
 		goto retry;
 	}
-	if (!kvm_gpc_check(gpc2, size - len1)) {
+	if (!kvm_xen_accel_gpc_check(kvm, gpc2, size - len1)) {
 		read_unlock(&gpc2->lock);
 		unlock_first(gpc1, atomic, flags);
 		/*
@@ -158,15 +164,17 @@ retry:
 		 * reach the next page only now that the guest is 64-bit, and
 		 * have no second cache yet.
 		 */
-		if (atomic || kvm_gpc_activate(gpc2, gpc1->gpa + len1, size - len1))
+		if (atomic || kvm_xen_accel_gpc_activate(kvm, gpc2,
+							 gpc1->gpa + len1,
+							 size - len1))
 			return;
 		goto retry;
 	}
 	area_update(gpc1->khva, gpc2->khva, len1, image, size, entry_off,
-		    vcpu->kvm->arch.xen.runstate_update_flag);
-	kvm_gpc_mark_dirty_in_slot(gpc2);
+		    kvm_xen_accel_runstate_flag(kvm));
+	kvm_xen_accel_gpc_mark_dirty(kvm, gpc2);
 	read_unlock(&gpc2->lock);
-	kvm_gpc_mark_dirty_in_slot(gpc1);
+	kvm_xen_accel_gpc_mark_dirty(kvm, gpc1);
 	unlock_first(gpc1, atomic, flags);
 }
 
@@ -209,24 +217,28 @@ static int set_runstate_addr(struct kvm_vcpu *vcpu, u64 gpa)
 	struct kvm_vcpu_xen *vx = &vcpu->arch.xen;
 	size_t size = vcpu->kvm->arch.xen.long_mode ? RS_SIZE_64 : RS_SIZE_32;
 	size_t len1 = PAGE_SIZE - offset_in_page(gpa);
+	struct kvm *kvm = vcpu->kvm;
+	struct gfn_to_pfn_cache *gpc2 = kvm_xen_accel_runstate2_cache(vcpu, true);
 	int ret;
 
+	if (!gpc2)
+		return -ENOMEM;
 	if (gpa == KVM_XEN_INVALID_GPA) {
-		kvm_gpc_deactivate(&vx->runstate_cache);
-		kvm_gpc_deactivate(&vx->runstate2_cache);
+		kvm_xen_accel_gpc_deactivate(kvm, &vx->runstate_cache);
+		kvm_xen_accel_gpc_deactivate(kvm, gpc2);
 		return 0;
 	}
 
 	/* The rest of the first page: room for either ABI's layout. */
-	ret = kvm_gpc_activate(&vx->runstate_cache, gpa, len1);
+	ret = kvm_xen_accel_gpc_activate(kvm, &vx->runstate_cache, gpa, len1);
 	if (!ret && len1 < size)
-		ret = kvm_gpc_activate(&vx->runstate2_cache, gpa + len1,
-				       size - len1);
+		ret = kvm_xen_accel_gpc_activate(kvm, gpc2, gpa + len1,
+						 size - len1);
 	else if (!ret)
-		kvm_gpc_deactivate(&vx->runstate2_cache);
+		kvm_xen_accel_gpc_deactivate(kvm, gpc2);
 	if (ret) {
-		kvm_gpc_deactivate(&vx->runstate_cache);
-		kvm_gpc_deactivate(&vx->runstate2_cache);
+		kvm_xen_accel_gpc_deactivate(kvm, &vx->runstate_cache);
+		kvm_xen_accel_gpc_deactivate(kvm, gpc2);
 		return ret;
 	}
 	write_guest_area(vcpu, false);
@@ -282,7 +294,7 @@ int xen_evtchn_set_runstate_attr(struct kvm_vcpu *vcpu,
 	u64 state = data->u.runstate.state;
 	int ret;
 
-	lockdep_assert_held(&vcpu->kvm->arch.xen.xen_lock);
+	lockdep_assert_held(kvm_xen_accel_lock(vcpu->kvm));
 	if (!sched_info_on())
 		return -EOPNOTSUPP;
 
@@ -337,7 +349,7 @@ int xen_evtchn_get_runstate_attr(struct kvm_vcpu *vcpu,
 {
 	struct kvm_vcpu_xen *vx = &vcpu->arch.xen;
 
-	lockdep_assert_held(&vcpu->kvm->arch.xen.xen_lock);
+	lockdep_assert_held(kvm_xen_accel_lock(vcpu->kvm));
 	if (!sched_info_on())
 		return -EOPNOTSUPP;
 

@@ -40,7 +40,7 @@ static bool any_pending(struct kvm *kvm, const struct xen_2l_abi *abi,
 
 	idx = srcu_read_lock(&kvm->srcu);
 	read_lock_irqsave(&gpc->lock, flags);
-	if (kvm_gpc_check(gpc, PAGE_SIZE)) {
+	if (kvm_xen_accel_gpc_check(kvm, gpc, PAGE_SIZE)) {
 		ret = false;
 		for (i = 0; i < n && !ret; i++)
 			ret = test_bit(ports[i], gpc->khva + abi->pending_off);

@@ -61,14 +61,14 @@ static int write_wallclock(struct kvm *kvm)
 	u32 *sec_hi;
 	int idx, ret = 0;
 
-	lockdep_assert_held(&kvm->arch.xen.xen_lock);
+	lockdep_assert_held(kvm_xen_accel_lock(kvm));
 	idx = srcu_read_lock(&kvm->srcu);
 	for (;;) {
 		read_lock_irq(&gpc->lock);
-		if (kvm_gpc_check(gpc, PAGE_SIZE))
+		if (kvm_xen_accel_gpc_check(kvm, gpc, PAGE_SIZE))
 			break;
 		read_unlock_irq(&gpc->lock);
-		ret = kvm_gpc_refresh(gpc, PAGE_SIZE);
+		ret = kvm_xen_accel_gpc_refresh(kvm, gpc, PAGE_SIZE);
 		if (ret)
 			goto out;
 	}
@@ -108,13 +108,13 @@ int xen_evtchn_set_long_mode(struct kvm *kvm, bool long_mode, bool always)
 	int ret = 0;
 
 	might_sleep();
-	mutex_lock(&kvm->arch.xen.xen_lock);
+	mutex_lock(kvm_xen_accel_lock(kvm));
 	rewrite = always || kvm->arch.xen.long_mode != long_mode;
 	WRITE_ONCE(kvm->arch.xen.long_mode, long_mode);
 	rewrite = rewrite && kvm->arch.xen.shinfo_cache.active;
 	if (rewrite)
 		ret = write_wallclock(kvm);
-	mutex_unlock(&kvm->arch.xen.xen_lock);
+	mutex_unlock(kvm_xen_accel_lock(kvm));
 
 	if (rewrite && !ret)
 		shared_info_changed(kvm);
@@ -136,25 +136,26 @@ int xen_evtchn_set_shared_info(struct kvm *kvm,
 {
 	struct gfn_to_pfn_cache *gpc = &kvm->arch.xen.shinfo_cache;
 	bool by_hva = data->type == KVM_XEN_ATTR_TYPE_SHARED_INFO_HVA;
-	u64 hva = data->u.shared_info.hva, gfn = data->u.shared_info.gfn;
+	u64 hva = xen_accel_hvm_attr_hva(data), gfn = data->u.shared_info.gfn;
 	int idx, ret = 0;
 
 	might_sleep();
 	if (by_hva && !PAGE_ALIGNED(hva))
 		return -EINVAL;
 
-	mutex_lock(&kvm->arch.xen.xen_lock);
+	mutex_lock(kvm_xen_accel_lock(kvm));
 	idx = srcu_read_lock(&kvm->srcu);
 	if (by_hva ? !hva : gfn == KVM_XEN_INVALID_GFN)
-		kvm_gpc_deactivate(gpc);
+		kvm_xen_accel_gpc_deactivate(kvm, gpc);
 	else if (by_hva)
-		ret = kvm_gpc_activate_hva(gpc, hva, PAGE_SIZE);
+		ret = kvm_xen_accel_gpc_activate_hva(kvm, gpc, hva, PAGE_SIZE);
 	else
-		ret = kvm_gpc_activate(gpc, gfn_to_gpa(gfn), PAGE_SIZE);
+		ret = kvm_xen_accel_gpc_activate(kvm, gpc, gfn_to_gpa(gfn),
+						 PAGE_SIZE);
 	srcu_read_unlock(&kvm->srcu, idx);
 	if (!ret && gpc->active)
 		ret = write_wallclock(kvm);
-	mutex_unlock(&kvm->arch.xen.xen_lock);
+	mutex_unlock(kvm_xen_accel_lock(kvm));
 
 	if (!ret && gpc->active)
 		shared_info_changed(kvm);
@@ -173,12 +174,12 @@ void xen_evtchn_get_shared_info(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
 {
 	struct gfn_to_pfn_cache *gpc = &kvm->arch.xen.shinfo_cache;
 
-	lockdep_assert_held(&kvm->arch.xen.xen_lock);
+	lockdep_assert_held(kvm_xen_accel_lock(kvm));
 	if (data->type == KVM_XEN_ATTR_TYPE_SHARED_INFO_HVA)
-		data->u.shared_info.hva = kvm_gpc_is_hva_active(gpc) ?
-					  gpc->uhva : 0;
+		xen_accel_hvm_attr_hva(data) =
+			kvm_xen_accel_gpc_hva_active(gpc) ? gpc->uhva : 0;
 	else
-		data->u.shared_info.gfn = kvm_gpc_is_gpa_active(gpc) ?
+		data->u.shared_info.gfn = kvm_xen_accel_gpc_gpa_active(gpc) ?
 					  gpa_to_gfn(gpc->gpa) :
 					  KVM_XEN_INVALID_GFN;
 }

@@ -102,7 +102,8 @@ bool xen_evtchn_raise_selector(struct kvm_vcpu *vcpu,
 	bool kick;
 
 	read_lock_irqsave(&gpc->lock, flags);
-	if (!kvm_gpc_check(gpc, sizeof(struct vcpu_info))) {
+	if (!kvm_xen_accel_gpc_check(vcpu->kvm, gpc,
+				     sizeof(struct vcpu_info))) {
 		read_unlock_irqrestore(&gpc->lock, flags);
 		kick = !test_and_set_bit(word, &vcpu->arch.xen.evtchn_pending_sel);
 		if (kick) {
@@ -144,10 +145,12 @@ void xen_evtchn_inject_pending_events(struct kvm_vcpu *vcpu)
 		return;
 
 	read_lock_irqsave(&gpc->lock, flags);
-	while (!kvm_gpc_check(gpc, sizeof(struct vcpu_info))) {
+	while (!kvm_xen_accel_gpc_check(vcpu->kvm, gpc,
+					sizeof(struct vcpu_info))) {
 		read_unlock_irqrestore(&gpc->lock, flags);
 		/* Not mapped (or deactivated): the bits wait in the shadow. */
-		if (xen_evtchn_gpc_refresh(gpc, sizeof(struct vcpu_info)))
+		if (xen_evtchn_gpc_refresh(vcpu->kvm, gpc,
+					   sizeof(struct vcpu_info)))
 			return;
 		read_lock_irqsave(&gpc->lock, flags);
 	}
@@ -158,7 +161,7 @@ void xen_evtchn_inject_pending_events(struct kvm_vcpu *vcpu)
 		clear_bit(word, shadow);
 	}
 	WRITE_ONCE(*upcall_pending(gpc->khva), 1);
-	kvm_gpc_mark_dirty_in_slot(gpc);
+	kvm_xen_accel_gpc_mark_dirty(vcpu->kvm, gpc);
 	read_unlock_irqrestore(&gpc->lock, flags);
 
 	/* On its way into the guest: the callback needs no kick. */
@@ -184,13 +187,15 @@ int xen_evtchn_has_interrupt(struct kvm_vcpu *vcpu)
 
 	idx = srcu_read_lock(&vcpu->kvm->srcu);
 	read_lock_irqsave(&gpc->lock, flags);
-	while (!kvm_gpc_check(gpc, sizeof(struct vcpu_info))) {
+	while (!kvm_xen_accel_gpc_check(vcpu->kvm, gpc,
+					sizeof(struct vcpu_info))) {
 		read_unlock_irqrestore(&gpc->lock, flags);
 		if (!preemptible() || !task_is_running(current)) {
 			ret = 1;
 			goto out;
 		}
-		if (xen_evtchn_gpc_refresh(gpc, sizeof(struct vcpu_info))) {
+		if (xen_evtchn_gpc_refresh(vcpu->kvm, gpc,
+					   sizeof(struct vcpu_info))) {
 			ret = 0;
 			goto out;
 		}
@@ -235,18 +240,19 @@ int xen_evtchn_set_vcpu_info(struct kvm_vcpu *vcpu,
 		&vcpu->arch.xen.vcpu_info_cache;
 	unsigned long len = time_info ? sizeof(struct pvclock_vcpu_time_info) :
 					sizeof(struct vcpu_info);
+	u64 addr = by_hva ? xen_accel_vcpu_attr_hva(data) : data->u.gpa;
 	int ret;
 
-	lockdep_assert_held(&vcpu->kvm->arch.xen.xen_lock);
-	if (by_hva ? !data->u.hva : data->u.gpa == KVM_XEN_INVALID_GPA) {
-		kvm_gpc_deactivate(gpc);
+	lockdep_assert_held(kvm_xen_accel_lock(vcpu->kvm));
+	if (by_hva ? !addr : addr == KVM_XEN_INVALID_GPA) {
+		kvm_xen_accel_gpc_deactivate(vcpu->kvm, gpc);
 		return 0;
 	}
-	if (!time_info && !IS_ALIGNED(by_hva ? data->u.hva : data->u.gpa,
-				      sizeof(u32)))
+	if (!time_info && !IS_ALIGNED(addr, sizeof(u32)))
 		return -ENXIO;
-	ret = by_hva ? kvm_gpc_activate_hva(gpc, data->u.hva, len) :
-		       kvm_gpc_activate(gpc, data->u.gpa, len);
+	ret = by_hva ?
+	      kvm_xen_accel_gpc_activate_hva(vcpu->kvm, gpc, addr, len) :
+	      kvm_xen_accel_gpc_activate(vcpu->kvm, gpc, addr, len);
 	if (!ret)
 		kvm_make_request(KVM_REQ_CLOCK_UPDATE, vcpu);
 	return ret;
@@ -265,15 +271,16 @@ void xen_evtchn_get_vcpu_info(struct kvm_vcpu *vcpu,
 {
 	struct kvm_vcpu_xen *vx = &vcpu->arch.xen;
 
-	lockdep_assert_held(&vcpu->kvm->arch.xen.xen_lock);
+	lockdep_assert_held(kvm_xen_accel_lock(vcpu->kvm));
 	switch (data->type) {
 	case KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO:
-		data->u.gpa = kvm_gpc_is_gpa_active(&vx->vcpu_info_cache) ?
+		data->u.gpa = kvm_xen_accel_gpc_gpa_active(&vx->vcpu_info_cache) ?
 			      vx->vcpu_info_cache.gpa : KVM_XEN_INVALID_GPA;
 		break;
 	case KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO_HVA:
-		data->u.hva = kvm_gpc_is_hva_active(&vx->vcpu_info_cache) ?
-			      vx->vcpu_info_cache.uhva : 0;
+		xen_accel_vcpu_attr_hva(data) =
+			kvm_xen_accel_gpc_hva_active(&vx->vcpu_info_cache) ?
+			vx->vcpu_info_cache.uhva : 0;
 		break;
 	default:
 		data->u.gpa = vx->vcpu_time_info_cache.active ?
@@ -303,10 +310,11 @@ static void set_cpuid_reg(struct kvm_vcpu *vcpu, u32 leaf, u32 sub,
  */
 void xen_evtchn_update_tsc_info(struct kvm_vcpu *vcpu)
 {
-	const struct kvm_hypervisor_cpuid *xen = &vcpu->arch.xen.cpuid;
-	u32 leaf = xen->base + 3;
+	u32 base, limit, leaf;
 
-	if (!xen->base || leaf > xen->limit)
+	kvm_xen_accel_cpuid_leaves(vcpu, &base, &limit);
+	leaf = base + 3;
+	if (!base || leaf > limit)
 		return;
 	set_cpuid_reg(vcpu, leaf, 1, offsetof(struct kvm_cpuid_entry2, ecx),
 		      vcpu->arch.hv_clock.tsc_to_system_mul);

@@ -7,7 +7,7 @@
  * of arch/x86/kvm/xen.h read; the rest of its state is in struct
  * xen_evtchn_vm, the per-VM data the KVM hook keeps for it.
  *
- * Lock order: kvm->arch.xen.xen_lock, then the SRCU read side of
+ * Lock order: the Xen lock (kvm_xen_accel_lock()), then the SRCU read side of
  * kvm->srcu, then a pfn cache's rwlock.
  */
 #ifndef _XEN_EVTCHN_H
@@ -120,13 +120,14 @@ static inline unsigned int xen_evtchn_max_port(struct kvm *kvm)
  * address, so a deactivation racing with this only makes KVM's refresh
  * fail.
  */
-static inline int xen_evtchn_gpc_refresh(struct gfn_to_pfn_cache *gpc,
+static inline int xen_evtchn_gpc_refresh(struct kvm *kvm,
+					 struct gfn_to_pfn_cache *gpc,
 					 unsigned long len)
 {
 	might_sleep();
 	if (!READ_ONCE(gpc->active))
 		return -EINVAL;
-	return kvm_gpc_refresh(gpc, len);
+	return kvm_xen_accel_gpc_refresh(kvm, gpc, len);
 }
 
 /* stats.c */

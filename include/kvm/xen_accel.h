@@ -122,34 +122,12 @@ struct kvm_xen_accel_ops {
 int kvm_xen_accel_register(const struct kvm_xen_accel_ops *ops);
 void kvm_xen_accel_unregister(const struct kvm_xen_accel_ops *ops);
 
-/* The ID of the per-VM data in kvm->arch.xen.evtchn_ports. */
-#define KVM_XEN_ACCEL_DATA_ID 0
-
-/**
- * kvm_xen_accel_vm_data() - the accelerator's per-VM data
- * @kvm: a VM
- *
- * Stored when @kvm binds and removed when it is destroyed, when nothing
- * can call this any more; the map's one node is not freed in between, so
- * no RCU read side is needed.  With that one entry the lookup reads the
- * map's root and one node.
- *
- * Context: any.
- * Return: what the accelerator's bind_vm() returned for @kvm, or NULL if
- * @kvm is not bound.
- */
-static inline void *kvm_xen_accel_vm_data(struct kvm *kvm)
-{
-	return idr_find(&kvm->arch.xen.evtchn_ports, KVM_XEN_ACCEL_DATA_ID);
-}
-
 /*
  * KVM internals the hook exports for the accelerator: either functions of
  * kvm.ko that upstream does not export, or wrappers of its internal inline
  * helpers.  kvm/xen_hook.c lists why each is needed.
  */
 extern struct static_key_false_deferred kvm_xen_enabled;
-u64 kvm_get_wall_clock_epoch(struct kvm *kvm);
 u64 get_kvmclock_ns(struct kvm *kvm);
 struct kvm_cpuid_entry2 *kvm_find_cpuid_entry_index(struct kvm_vcpu *vcpu,
 						    u32 function, u32 index);
@@ -176,5 +154,8 @@ int kvm_xen_accel_read_guest_virt(struct kvm_vcpu *vcpu, u64 gva, void *buf,
 				  unsigned int len);
 int kvm_xen_accel_deliver_vector(struct kvm_vcpu *vcpu, u8 vector);
 u64 kvm_xen_accel_guest_clock(struct kvm_vcpu *vcpu, ktime_t *mono);
+
+/* Last: its helpers use the declarations above. */
+#include <kvm/xen_accel_compat.h>
 
 #endif /* _KVM_XEN_ACCEL_H */

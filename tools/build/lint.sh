@@ -17,6 +17,7 @@ rc=0
 mapfile -t files < <(git ls-files -co --exclude-standard -- '*.c' '*.h' |
 		     grep -v '^build/' | grep -v '\.mod\.c$')
 shim=tools/testing/unit/shim/
+compat=compat/
 checkpatch() {
 	"$SRC/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
 		"$@" 2>&1
@@ -24,9 +25,12 @@ checkpatch() {
 # The unit tests' shim re-creates kernel iterator macros (for_each_set_bit,
 # xa_for_each), whose shape needs each argument more than once, and the
 # kernel's attribute macros themselves (__packed).
+# compat/ is where kernel versions are told apart: by LINUX_VERSION_CODE,
+# which checkpatch flags for code meant for one kernel only.
 # shellcheck disable=SC2046 # option lists, split on purpose
-out=$(checkpatch -f $(printf '%s\n' "${files[@]}" | grep -v "^$shim");
-      checkpatch --ignore MACRO_ARG_REUSE,PREFER_DEFINED_ATTRIBUTE_MACRO -f $(printf '%s\n' "${files[@]}" | grep "^$shim"))
+out=$(checkpatch -f $(printf '%s\n' "${files[@]}" | grep -v "^$shim" | grep -v "^$compat");
+      checkpatch --ignore MACRO_ARG_REUSE,PREFER_DEFINED_ATTRIBUTE_MACRO -f $(printf '%s\n' "${files[@]}" | grep "^$shim");
+      checkpatch --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f $(printf '%s\n' "${files[@]}" | grep "^$compat"))
 if [ -z "$out" ]; then
 	echo "ok - lint: checkpatch --strict clean (${#files[@]} files)"
 else

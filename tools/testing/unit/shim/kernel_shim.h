@@ -316,7 +316,7 @@ struct eventfd_ctx *eventfd_ctx_fdget(int fd);
 void eventfd_ctx_put(struct eventfd_ctx *ctx);
 extern int shim_eventfd_signals;
 
-static inline void eventfd_signal(struct eventfd_ctx *ctx)
+static inline void kvm_xen_accel_eventfd_signal(struct eventfd_ctx *ctx)
 {
 	ctx->signals++;
 	shim_eventfd_signals++;
@@ -367,7 +367,11 @@ static inline bool task_is_running(struct task_struct *t)
 void kthread_use_mm(struct mm_struct *mm);
 void kthread_unuse_mm(struct mm_struct *mm);
 
-/* KVM: pfn caches that are mapped (valid) or not, as the test sets. */
+/*
+ * KVM: pfn caches that are mapped (valid) or not, as the test sets; and
+ * the hook's wrappers of them (compat/include/kvm/xen_accel_compat.h).
+ */
+struct kvm;
 struct gfn_to_pfn_cache {
 	rwlock_t lock;
 	void *khva;
@@ -379,8 +383,9 @@ struct gfn_to_pfn_cache {
 };
 
 /* Activation maps nothing: the test points khva where it wants. */
-static inline int kvm_gpc_activate(struct gfn_to_pfn_cache *gpc, u64 gpa,
-				   unsigned long len)
+static inline int kvm_xen_accel_gpc_activate(struct kvm *kvm,
+					     struct gfn_to_pfn_cache *gpc,
+					     u64 gpa, unsigned long len)
 {
 	gpc->gpa = gpa;
 	gpc->uhva = 0;
@@ -389,8 +394,10 @@ static inline int kvm_gpc_activate(struct gfn_to_pfn_cache *gpc, u64 gpa,
 	return 0;
 }
 
-static inline int kvm_gpc_activate_hva(struct gfn_to_pfn_cache *gpc,
-				       unsigned long uhva, unsigned long len)
+static inline int kvm_xen_accel_gpc_activate_hva(struct kvm *kvm,
+						 struct gfn_to_pfn_cache *gpc,
+						 unsigned long uhva,
+						 unsigned long len)
 {
 	gpc->gpa = ~0ULL;
 	gpc->uhva = uhva;
@@ -399,28 +406,33 @@ static inline int kvm_gpc_activate_hva(struct gfn_to_pfn_cache *gpc,
 	return 0;
 }
 
-static inline void kvm_gpc_deactivate(struct gfn_to_pfn_cache *gpc)
+static inline void kvm_xen_accel_gpc_deactivate(struct kvm *kvm,
+						struct gfn_to_pfn_cache *gpc)
 {
 	gpc->active = false;
 	gpc->valid = false;
 }
 
-static inline bool kvm_gpc_is_gpa_active(struct gfn_to_pfn_cache *gpc)
+static inline bool kvm_xen_accel_gpc_gpa_active(struct gfn_to_pfn_cache *gpc)
 {
 	return gpc->active && !gpc->uhva;
 }
 
-static inline bool kvm_gpc_is_hva_active(struct gfn_to_pfn_cache *gpc)
+static inline bool kvm_xen_accel_gpc_hva_active(struct gfn_to_pfn_cache *gpc)
 {
 	return gpc->active && gpc->uhva;
 }
 
-static inline bool kvm_gpc_check(struct gfn_to_pfn_cache *gpc, unsigned long len)
+static inline bool kvm_xen_accel_gpc_check(struct kvm *kvm,
+					   struct gfn_to_pfn_cache *gpc,
+					   unsigned long len)
 {
 	return gpc->active && gpc->valid;
 }
 
-static inline int kvm_gpc_refresh(struct gfn_to_pfn_cache *gpc, unsigned long len)
+static inline int kvm_xen_accel_gpc_refresh(struct kvm *kvm,
+					    struct gfn_to_pfn_cache *gpc,
+					    unsigned long len)
 {
 	gpc->refreshes++;
 	if (!gpc->active)
@@ -429,7 +441,8 @@ static inline int kvm_gpc_refresh(struct gfn_to_pfn_cache *gpc, unsigned long le
 	return 0;
 }
 
-static inline void kvm_gpc_mark_dirty_in_slot(struct gfn_to_pfn_cache *gpc)
+static inline void kvm_xen_accel_gpc_mark_dirty(struct kvm *kvm,
+						struct gfn_to_pfn_cache *gpc)
 {
 }
 

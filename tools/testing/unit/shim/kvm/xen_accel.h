@@ -5,6 +5,22 @@
 
 #include "kernel_shim.h"
 
+/* As on 6.12 (compat/include/kvm/xen_accel_compat.h). */
+#define KVM_XEN_ACCEL_HAVE_HVA true
+#define xen_accel_vcpu_attr_hva(d) ((d)->u.hva)
+
+static inline struct mutex *kvm_xen_accel_lock(struct kvm *kvm)
+{
+	return &kvm->arch.xen.xen_lock;
+}
+
+static inline void kvm_xen_accel_cpuid_leaves(struct kvm_vcpu *vcpu,
+					      u32 *base, u32 *limit)
+{
+	*base = vcpu->arch.xen.cpuid.base;
+	*limit = vcpu->arch.xen.cpuid.limit;
+}
+
 void *kvm_xen_accel_vm_data(struct kvm *kvm);
 int kvm_xen_accel_read_guest_virt(struct kvm_vcpu *vcpu, u64 gva, void *buf,
 				  unsigned int len);
