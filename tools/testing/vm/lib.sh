@@ -112,7 +112,7 @@ run() {
 # make the next ones fail too.  Called by /init after each test.
 cleanup_modules() {
 	for m in test_splat test_irqbypass bench_irqbypass xen_evtchn vfio_pci vfio_pci_core vfio_iommu_type1 \
-		 vfio kvm_amd kvm_intel kvm irqbypass test_irq_posting; do
+		 vfio_virqfd vfio kvm_amd kvm_intel kvm irqbypass test_irq_posting; do
 		loaded "$m" && rmmod "$m"
 	done
 	return 0

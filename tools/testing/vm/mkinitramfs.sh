@@ -11,7 +11,7 @@
 #                       [-p LIBRARY]
 #   -k  kernel release the VM boots (its stock modules come from
 #       MODROOT/lib/modules/KREL; MODROOT is / unless -M says otherwise;
-#       ccp is taken only where the kernel has it)
+#       ccp and vfio_virqfd are taken only where the kernel has them)
 #   -m  put MODULE.ko at /modules/DIR/ in the VM (for example ours:...,
 #       rebuilt:...)
 #   -b  put PROGRAM in /tests/bin, with the libraries ldd names for it
@@ -42,7 +42,8 @@ done
 [ -n "$krel" ] && [ -n "$out" ] || { echo "usage: see $0" >&2; exit 2; }
 
 # Stock modules of the VM kernel, loaded by name from /modules/stock.
-stock=(irqbypass kvm kvm-amd ccp vfio vfio_iommu_type1 vfio-pci-core vfio-pci)
+stock=(irqbypass kvm kvm-amd ccp vfio vfio_virqfd vfio_iommu_type1 vfio-pci-core
+       vfio-pci)
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -57,8 +58,10 @@ chmod 755 "$stage/init"
 moddir=$modroot/lib/modules/$krel
 for m in "${stock[@]}"; do
 	rel=$(grep -E "(^|/)$m\\.ko(\\.xz)?:" "$moddir/modules.dep" | cut -d: -f1 || true)
-	# A kernel without KVM_AMD_SEV has no ccp, and kvm-amd needs none.
-	[ -z "$rel" ] && [ "$m" = ccp ] && continue
+	# A kernel without KVM_AMD_SEV has no ccp, and kvm-amd needs none;
+	# vfio_virqfd is a module of its own up to 6.1 only.
+	[ -z "$rel" ] && case $m in ccp|vfio_virqfd) true ;; *) false ;; esac &&
+		continue
 	[ -n "$rel" ] || { echo "mkinitramfs: no stock module $m" >&2; exit 1; }
 	case $rel in
 	*.xz) xz -dc "$moddir/$rel" >"$stage/modules/stock/$m.ko" ;;
