@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # xen-evtchn-accel: irqbypass.ko and xen_evtchn.ko, the rebuilt KVM that
-# hosts the hook, and the VM that tests them.
+# hosts the hook, and the VM that tests them.  KVER=6.12 (default) or
+# KVER=6.1 picks the Debian kernel each target is for.
 #
 #   make deps     install what the build and tests need (apt, as root)
 #   make          build the modules against KDIR
@@ -11,7 +12,8 @@
 #                 <KDIR's release>/updates/xen-evtchn-accel, then depmod
 #   make uninstall
 #   make lint     checkpatch --strict, and a W=1 + sparse build
-#   make check    deps, lint, build, and every test in the VM
+#   make check    deps, lint, build, and every test in the VM, on 6.12
+#                 then 6.1 (with KVER given, on that one)
 #   make run      a real Xen guest under QEMU 10 on the accelerator
 #   make check-debug  the VM suite on a lockdep/KASAN/UBSAN/kmemleak kernel
 #   make check-rt     the same with PREEMPT_RT
@@ -192,7 +194,11 @@ check-guest guest-boots:
 check-guest-installed: $(SRC_STAMP)
 	@tools/testing/xen_guest/run-guest.sh check
 
-guest-boots-installed: $(SRC_STAMP)
+# These two compare ours with the stock KVM's Xen, which 6.1 has not.
+need-stock-xen:
+	@test $(STOCK_XEN) = 1 || { echo "KVER=$(KVER): the stock KVM has no Xen to compare with" >&2; exit 1; }
+
+guest-boots-installed: $(SRC_STAMP) need-stock-xen
 	@tools/testing/xen_guest/run-guest.sh boots $(BOOTS) $(TIMER_CHECK) \
 		$(GUEST_BOOTS_CPUS)
 
@@ -215,7 +221,7 @@ bench:
 	@tools/build/deps.sh $(KVER)
 	@$(MAKE) --no-print-directory bench-installed
 
-bench-installed: $(SRC_STAMP)
+bench-installed: $(SRC_STAMP) need-stock-xen
 	@tools/testing/bench.sh $(ROUNDS)
 
 # The VM suite on a kernel with lockdep, KASAN, UBSAN, kmemleak; and on
@@ -238,7 +244,7 @@ run-installed: $(SRC_STAMP)
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all mod-tree modules irqbypass install uninstall deps need-krel source kvm selftests unit test-modules \
+.PHONY: all need-stock-xen mod-tree modules irqbypass install uninstall deps need-krel source kvm selftests unit test-modules \
 	qemu xen-guest lint check check-installed check-kernel check-debug \
 	check-debug-installed check-rt check-rt-installed check-guest \
 	check-guest-installed guest-boots guest-boots-installed fuzz bench \
