@@ -20,6 +20,8 @@
  * (the mutex, the pfn caches, the timers): it initializes them for every
  * VM and vCPU and tears them down.  What they mean is the accelerator's.
  * It also exports the KVM internals the accelerator needs, listed below.
+ * What differs between the kernels it is built for (6.1, 6.12) is in
+ * compat/include/kvm/xen_accel_compat.h.
  *
  * Locking: xen_accel_lock (a mutex) protects xen_accel and serializes
  * binding.  A bound VM's per-VM data is in its own struct kvm_xen (see

@@ -60,7 +60,8 @@ static int set_vm_value(struct kvm *kvm, const struct kvm_xen_hvm_attr *data)
  * @data: the attribute, copied from userspace
  *
  * Context: process context; may sleep.
- * Return: 0; -ENOENT for an unknown type; -EINVAL for an upcall vector
+ * Return: 0; -ENOENT for an unknown type (SHARED_INFO_HVA is unknown
+ * where pfn caches map no HVA: 6.1); -EINVAL for an upcall vector
  * below 0x10 (other than 0, none); -EOPNOTSUPP for the runstate update
  * flag without sched_info; for the others, see
  * xen_evtchn_set_long_mode(), xen_evtchn_set_shared_info() and
@@ -95,8 +96,8 @@ int xen_evtchn_hvm_set_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
  * @data: the attribute; its value is filled in
  *
  * Context: process context; may sleep.
- * Return: 0; -ENOENT for an unknown type (and for KVM_XEN_ATTR_TYPE_EVTCHN,
- * which is set-only); -EOPNOTSUPP for the runstate update flag without
+ * Return: 0; -ENOENT for an unknown type, as for the set (and for
+ * KVM_XEN_ATTR_TYPE_EVTCHN, which is set-only); -EOPNOTSUPP for the runstate update flag without
  * sched_info.
  */
 int xen_evtchn_hvm_get_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
@@ -183,7 +184,8 @@ static int set_vcpu_locked(struct kvm_vcpu *vcpu,
  * @data: the attribute, copied from userspace
  *
  * Context: process context, vcpu->mutex held; may sleep.
- * Return: 0; -ENOENT for an unknown type; -EINVAL for a Xen vCPU id of
+ * Return: 0; -ENOENT for an unknown type (VCPU_INFO_HVA is unknown where
+ * pfn caches map no HVA: 6.1); -EINVAL for a Xen vCPU id of
  * KVM_MAX_VCPUS or more, or an upcall vector below 0x10 (other than 0,
  * none); for the others, see xen_evtchn_set_vcpu_info(),
  * xen_evtchn_set_timer_attr() and xen_evtchn_set_runstate_attr().
@@ -213,7 +215,8 @@ int xen_evtchn_vcpu_set_attr(struct kvm_vcpu *vcpu,
  * @data: the attribute; its value is filled in
  *
  * Context: process context, vcpu->mutex held; may sleep.
- * Return: 0; -ENOENT for an unknown type; for the runstate, see
+ * Return: 0; -ENOENT for an unknown type, as for the set; for the
+ * runstate, see
  * xen_evtchn_get_runstate_attr().
  */
 int xen_evtchn_vcpu_get_attr(struct kvm_vcpu *vcpu,

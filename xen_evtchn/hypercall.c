@@ -44,7 +44,8 @@ static void count_msr(bool had, bool has)
  * @xhc: the configuration, copied from userspace
  *
  * Context: process context; takes xen_lock.
- * Return: 0; -EINVAL for a flag a VMM may not set, or a hypercall page
+ * Return: 0; -EINVAL for a flag a VMM may not set (on this kernel:
+ * KVM_XEN_ACCEL_CONFIG_FLAGS), or a hypercall page
  * blob together with hypercall interception (KVM writes the page then).
  */
 int xen_evtchn_hvm_config(struct kvm *kvm, struct kvm_xen_hvm_config *xhc)

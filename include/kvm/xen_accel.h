@@ -28,6 +28,9 @@
  * every other module that sees struct kvm is built against those headers,
  * so it cannot add a field of its own, and a global map keyed by the
  * address of struct kvm would cost a walk through a deep tree per event.
+ * (On 6.1 the slot holds a struct of the hook's that points to the data:
+ * compat/include/kvm/xen_accel_compat.h, included at the end, which is
+ * also where everything that differs between the supported kernels is.)
  *
  * The accelerator module is loaded on demand by its alias,
  * "kvm-xen-accel" (MODULE_ALIAS), not by a file name.

@@ -299,6 +299,7 @@ static inline void kvm_xen_accel_slot_free(struct kvm *kvm)
 			kvm_gpc_deactivate(kvm, hv->runstate2[i]);
 		kfree(hv->runstate2[i]);
 	}
+	mutex_destroy(&hv->xen_lock);
 	kvfree(hv);
 }
 

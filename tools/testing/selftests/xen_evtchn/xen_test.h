@@ -91,6 +91,15 @@ static inline uint64_t pvclock_read(const struct pvclock *pv, uint64_t *tsc)
 	return ns;
 }
 
+/*
+ * Whether the kernel reports @flag in KVM_CAP_XEN_HVM: not every supported
+ * kernel can do everything (Documentation/kernels.rst).
+ */
+static inline bool xen_cap(uint32_t flag)
+{
+	return kvm_check_cap(KVM_CAP_XEN_HVM) & flag;
+}
+
 static inline int hvm_set(struct kvm_vm *vm, struct kvm_xen_hvm_attr *a)
 {
 	return __vm_ioctl(vm, KVM_XEN_HVM_SET_ATTR, a) ? -errno : 0;
