@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # xen-evtchn-accel: irqbypass.ko and xen_evtchn.ko, the rebuilt KVM that
-# hosts the hook, and the VM that tests them.
+# hosts the hook, and the VM that tests them.  KVER=6.12 (default) or
+# KVER=6.1 picks the Debian kernel each target is for.
 #
 #   make deps     install what the build and tests need (apt, as root)
 #   make          build the modules against KDIR
@@ -11,7 +12,8 @@
 #                 <KDIR's release>/updates/xen-evtchn-accel, then depmod
 #   make uninstall
 #   make lint     checkpatch --strict, and a W=1 + sparse build
-#   make check    deps, lint, build, and every test in the VM
+#   make check    deps, lint, build, and every test in the VM, on 6.12
+#                 then 6.1 (with KVER given, on that one)
 #   make run      a real Xen guest under QEMU 10 on the accelerator
 #   make check-debug  the VM suite on a lockdep/KASAN/UBSAN/kmemleak kernel
 #   make check-rt     the same with PREEMPT_RT
@@ -21,14 +23,22 @@
 #   make bench    every Xen path, stock KVM against ours, ROUNDS rounds
 #   make clean
 
-# The Debian kernel the VM boots, and whose source and headers are used.
-KREL := $(shell tools/build/kver.sh)
+# The Debian kernel series the VM boots, and whose source and headers are
+# used: KVER=6.12 (the default) or KVER=6.1 (Debian 12's default kernel,
+# whose KVM has no Xen).  Given only KDIR, KVER is KDIR's series.
+ifeq ($(origin KDIR),undefined)
+KVER ?= 6.12
+endif
+KDIR_REL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+KVER ?= $(shell echo $(KDIR_REL) | cut -d. -f1-2)
+KREL := $(shell tools/build/kver.sh $(KVER))
 VM_KDIR := /usr/src/linux-headers-$(KREL)
 
 # The kernel everything is built for: the modules and the rebuilt KVM,
 # from the linux-source tree of the same version, always together.
 KDIR ?= $(VM_KDIR)
-KDIR_REL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+KDIR_REL := $(KDIR_REL)
 
 # MODULE_VERSION of both modules: VERSION, and the commit when in git.
 XEN_ACCEL_VERSION ?= $(shell tools/build/version.sh)
@@ -38,72 +48,98 @@ INSTALL_DIR := updates/xen-evtchn-accel
 # them with the host's own key where Secure Boot requires it).
 INSTALL_ARGS := DEPMOD=true CONFIG_MODULE_SIG_ALL=
 
+# Extracted sources in build/linux-source-KVER; what is built for a kernel
+# in build/<its release>/: modules/ (Kbuild runs in a tree of links to
+# the sources: these kernels have no MO=), kvm/, test-modules/.  The
+# selftests (userspace) are built once, from the 6.12 source, for both.
 BUILD := $(CURDIR)/build
-SRC := $(BUILD)/linux-source-6.12
-SRC_TAR := /usr/src/linux-source-6.12.tar.xz
+SRC := $(BUILD)/linux-source-$(KVER)
 SRC_STAMP := $(SRC)/.extracted-$(KREL)
-TEST_MOD_DIR := $(CURDIR)/tools/testing/vm/modules
+ST_KREL := $(shell tools/build/kver.sh 6.12)
+ST_SRC := $(BUILD)/linux-source-6.12
+ST_SRC_STAMP := $(ST_SRC)/.extracted-$(ST_KREL)
+OBJ := $(BUILD)/$(KDIR_REL)
+MOD_OBJ := $(OBJ)/modules
+KVM_OBJ := $(OBJ)/kvm/arch/x86/kvm
+TEST_MOD_OBJ := $(OBJ)/test-modules
+MOD_SRCS := Kbuild VERSION include irqbypass xen_evtchn compat
 
-export KREL VM_KDIR BUILD SRC TEST_MOD_DIR KVM_SYMVERS QEMU_ROOT
+# What the VM needs on a 6.1 kernel: its stock KVM has no Xen (tests
+# leave out or skip their stock half: STOCK_XEN=0), and the 6.12
+# selftest library calls KVM_SET_USER_MEMORY_REGION2 (6.8), which the
+# preloaded kvm61_preload.so maps to 6.1's call (VM_PRELOAD).
+ifeq ($(KVER),6.1)
+STOCK_XEN := 0
+VM_PRELOAD := $(BUILD)/selftests/kvm61/kvm61_preload.so
+else
+STOCK_XEN := 1
+VM_PRELOAD :=
+endif
+
+export KVER KREL VM_KDIR BUILD SRC OBJ MOD_OBJ KVM_OBJ TEST_MOD_OBJ \
+	MOD_SRCS KVM_SYMVERS QEMU_ROOT STOCK_XEN VM_PRELOAD
 
 all: modules
 
-# xen_evtchn.ko links against what the rebuilt kvm.ko exports.
-KVM_SYMVERS := $(BUILD)/kvm/arch/x86/kvm/Module.symvers
+need-krel:
+	@test -n "$(KREL)" && test -n "$(ST_KREL)" || { echo "linux-source-$(KVER) or -6.12 is not installed: run 'make deps KVER=$(KVER)'" >&2; exit 1; }
+	@test -n "$(KDIR_REL)" || { echo "no kernel release in $(KDIR)" >&2; exit 1; }
 
-modules: kvm
-	$(MAKE) -C $(KDIR) M=$(CURDIR) KBUILD_EXTRA_SYMBOLS=$(KVM_SYMVERS) \
+# xen_evtchn.ko links against what the rebuilt kvm.ko exports.
+KVM_SYMVERS := $(KVM_OBJ)/Module.symvers
+
+mod-tree: need-krel
+	@tools/build/modtree.sh $(CURDIR) $(MOD_OBJ) $(MOD_SRCS)
+
+modules: kvm mod-tree
+	$(MAKE) -C $(KDIR) M=$(MOD_OBJ) KBUILD_EXTRA_SYMBOLS=$(KVM_SYMVERS) \
 		$(KBUILD_ARGS) modules
 
 # irqbypass.ko alone: it needs no KVM rebuild.
-irqbypass:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_XEN_EVTCHN_ACCEL= $(KBUILD_ARGS) \
+irqbypass: mod-tree
+	$(MAKE) -C $(KDIR) M=$(MOD_OBJ) CONFIG_XEN_EVTCHN_ACCEL= $(KBUILD_ARGS) \
 		modules
 
 # A host install: depmod prefers updates/ to the stock kernel/ modules,
 # so modprobe kvm_amd then loads the rebuilt KVM on our irqbypass.ko, and
 # the first Xen ioctl loads xen_evtchn.ko.  DESTDIR: another root.
 install: modules
-	@test -n "$(KDIR_REL)" || { echo "no kernel release in $(KDIR)" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+	$(MAKE) -C $(KDIR) M=$(MOD_OBJ) INSTALL_MOD_PATH=$(DESTDIR) \
 		INSTALL_MOD_DIR=$(INSTALL_DIR) $(INSTALL_ARGS) modules_install
-	$(MAKE) -C $(KDIR) M=$(BUILD)/kvm/arch/x86/kvm INSTALL_MOD_PATH=$(DESTDIR) \
+	$(MAKE) -C $(KDIR) M=$(KVM_OBJ) INSTALL_MOD_PATH=$(DESTDIR) \
 		INSTALL_MOD_DIR=$(INSTALL_DIR) $(INSTALL_ARGS) modules_install
 	depmod -b $(or $(DESTDIR),/) $(KDIR_REL)
 
-uninstall:
-	@test -n "$(KDIR_REL)" || { echo "no kernel release in $(KDIR)" >&2; exit 1; }
+uninstall: need-krel
 	rm -rf $(DESTDIR)/lib/modules/$(KDIR_REL)/$(INSTALL_DIR)
 	depmod -b $(or $(DESTDIR),/) $(KDIR_REL)
 
 deps:
-	@tools/build/deps.sh
+	@tools/build/deps.sh $(KVER)
 
-need-krel:
-	@test -n "$(KREL)" || { echo "linux-source-6.12 is not installed: run 'make deps'" >&2; exit 1; }
-
-$(SRC_STAMP): $(SRC_TAR) | need-krel
-	rm -rf $(SRC)
+$(sort $(SRC_STAMP) $(ST_SRC_STAMP)): | need-krel
+	rm -rf $(@D)
 	mkdir -p $(BUILD)
-	tar -C $(BUILD) -xaf $(SRC_TAR)
+	tar -C $(BUILD) -xaf /usr/src/$(notdir $(@D)).tar.xz
 	touch $@
 
 source: $(SRC_STAMP)
 
 # KVM rebuilt from a source of another version than KDIR's kernel would
-# not match it: refuse (6.12.117+deb12-rt-amd64 matches 6.12.117's source).
+# not match it: refuse (6.12.117+deb12-rt-amd64 matches 6.12.117's
+# source, 6.1.0-56-rt-amd64 6.1.0-56-amd64's).
 kvm: $(SRC_STAMP)
-	@case "$(KDIR_REL)" in $(KREL:+deb12-amd64=)+deb12-*) ;; \
+	@case "$(KDIR_REL)" in $(KREL:-amd64=)-*) ;; \
 	*) echo "KDIR is $(KDIR_REL), the source is $(KREL): not one kernel" >&2; \
 	   exit 1 ;; esac
-	@kvm/rebuild-kvm.sh $(SRC) $(KDIR) $(BUILD)/kvm
+	@kvm/rebuild-kvm.sh $(SRC) $(KDIR) $(OBJ)/kvm
 
-selftests: $(SRC_STAMP)
-	$(MAKE) -s -C tools/testing/selftests SRC=$(SRC) OUT=$(BUILD)/selftests
+selftests: $(ST_SRC_STAMP)
+	$(MAKE) -s -C tools/testing/selftests SRC=$(ST_SRC) OUT=$(BUILD)/selftests
 
 # Userspace unit tests of xen_evtchn's delivery and port table (ASan, UBSan).
-unit: $(SRC_STAMP)
-	$(MAKE) -s -C tools/testing/unit SRC=$(SRC) OUT=$(BUILD)/unit
+unit: $(ST_SRC_STAMP)
+	$(MAKE) -s -C tools/testing/unit SRC=$(ST_SRC) OUT=$(BUILD)/unit
 
 # QEMU >= 8 (bookworm-backports), extracted, not installed: the VMM that
 # runs the real Xen guest inside the test VM.
@@ -113,26 +149,35 @@ qemu:
 	@tools/build/qemu.sh $(BUILD)/qemu
 
 # The real Xen guest: Debian's kernel, a busybox initramfs, firmware.
+# The guest's kernel is Debian's 6.12 whatever kernel the VM runs.
 xen-guest: qemu need-krel
-	@tools/testing/xen_guest/mkguest.sh -k $(KREL) -q $(QEMU_ROOT) \
+	@tools/testing/xen_guest/mkguest.sh -k $(ST_KREL) -q $(QEMU_ROOT) \
 		-o $(BUILD)/xen_guest
 
 # Test-only modules for the VM (tools/testing/vm/modules); never installed.
 test-modules: modules
-	$(MAKE) -C $(VM_KDIR) M=$(TEST_MOD_DIR) \
-		KBUILD_EXTRA_SYMBOLS="$(KVM_SYMVERS) $(CURDIR)/Module.symvers" \
+	@tools/build/modtree.sh $(CURDIR)/tools/testing/vm/modules $(TEST_MOD_OBJ) .
+	$(MAKE) -C $(KDIR) M=$(TEST_MOD_OBJ) \
+		KBUILD_EXTRA_SYMBOLS="$(KVM_SYMVERS) $(MOD_OBJ)/Module.symvers" \
 		XEN_ACCEL_INCLUDE=$(CURDIR)/include modules
 
-lint: kvm
+lint: test-modules
 	@tools/build/lint.sh
 
 # deps first, then a new make: KREL is only known once deps installed it.
+# `make check` tests both kernels, 6.12 then 6.1; with KVER given, that one.
+CHECK_KVERS := $(if $(filter command line,$(origin KVER)),$(KVER),6.12 6.1)
+
 check:
-	@tools/build/deps.sh
+	@tools/build/deps.sh $(CHECK_KVERS)
 	@$(MAKE) --no-print-directory check-installed
 
-check-installed: $(SRC_STAMP)
-	@tools/testing/check.sh
+check-installed: $(ST_SRC_STAMP)
+	@tools/testing/check.sh $(CHECK_KVERS)
+
+# check.sh's part for one kernel (KVER): its builds and its VM suite.
+check-kernel: $(SRC_STAMP)
+	@tools/testing/check-kernel.sh
 
 # The real Xen guest, once on the stock KVM and on ours; and its boot,
 # BOOTS rounds on each in a test VM with GUEST_BOOTS_CPUS vCPUs
@@ -143,13 +188,17 @@ TIMER_CHECK ?= 0
 GUEST_BOOTS_CPUS ?= 1
 
 check-guest guest-boots:
-	@tools/build/deps.sh
+	@tools/build/deps.sh $(KVER)
 	@$(MAKE) --no-print-directory $@-installed
 
 check-guest-installed: $(SRC_STAMP)
 	@tools/testing/xen_guest/run-guest.sh check
 
-guest-boots-installed: $(SRC_STAMP)
+# These two compare ours with the stock KVM's Xen, which 6.1 has not.
+need-stock-xen:
+	@test $(STOCK_XEN) = 1 || { echo "KVER=$(KVER): the stock KVM has no Xen to compare with" >&2; exit 1; }
+
+guest-boots-installed: $(SRC_STAMP) need-stock-xen
 	@tools/testing/xen_guest/run-guest.sh boots $(BOOTS) $(TIMER_CHECK) \
 		$(GUEST_BOOTS_CPUS)
 
@@ -158,7 +207,7 @@ SEED ?= 1
 OPS ?= 20000
 
 fuzz:
-	@tools/build/deps.sh
+	@tools/build/deps.sh $(KVER)
 	@$(MAKE) --no-print-directory fuzz-installed
 
 fuzz-installed: $(SRC_STAMP)
@@ -169,35 +218,34 @@ fuzz-installed: $(SRC_STAMP)
 ROUNDS ?= 5
 
 bench:
-	@tools/build/deps.sh
+	@tools/build/deps.sh $(KVER)
 	@$(MAKE) --no-print-directory bench-installed
 
-bench-installed: $(SRC_STAMP)
+bench-installed: $(SRC_STAMP) need-stock-xen
 	@tools/testing/bench.sh $(ROUNDS)
 
 # The VM suite on a kernel with lockdep, KASAN, UBSAN, kmemleak; and on
 # the same with PREEMPT_RT.
 check-debug check-rt:
-	@tools/build/deps.sh
+	@tools/build/deps.sh $(KVER)
 	@$(MAKE) --no-print-directory $@-installed
 
 check-debug-installed check-rt-installed: $(SRC_STAMP)
+	@test "$(KVER)" = 6.12 || { echo "the lanes build a 6.12 kernel: KVER=6.12" >&2; exit 1; }
 	@tools/testing/check-lane.sh $(patsubst check-%-installed,%,$@)
 
 run:
-	@tools/build/deps.sh
+	@tools/build/deps.sh $(KVER)
 	@$(MAKE) --no-print-directory run-installed
 
 run-installed: $(SRC_STAMP)
 	@tools/testing/vm/demo.sh
 
 clean:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	-$(MAKE) -C $(VM_KDIR) M=$(TEST_MOD_DIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all modules irqbypass install uninstall deps need-krel source kvm selftests unit test-modules \
-	qemu xen-guest lint check check-installed check-debug \
+.PHONY: all need-stock-xen mod-tree modules irqbypass install uninstall deps need-krel source kvm selftests unit test-modules \
+	qemu xen-guest lint check check-installed check-kernel check-debug \
 	check-debug-installed check-rt check-rt-installed check-guest \
 	check-guest-installed guest-boots guest-boots-installed fuzz bench \
 	bench-installed \

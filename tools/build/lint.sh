@@ -6,8 +6,8 @@
 # ours, shellcheck (warnings and errors) on every shell script, then a W=1
 # build with sparse checking every file (C=2) of the modules, in which any
 # warning fails, and the same for the KVM hook in the rebuilt KVM tree.
-# Needs SRC, VM_KDIR, BUILD, KVM_SYMVERS and TEST_MOD_DIR (the Makefile
-# exports them).
+# Needs SRC, VM_KDIR, KVM_OBJ, KVM_SYMVERS, MOD_OBJ and TEST_MOD_OBJ (the
+# Makefile exports them), the modules and the test modules built.
 set -uo pipefail
 
 top=$(git rev-parse --show-toplevel 2>/dev/null || pwd)
@@ -63,27 +63,30 @@ else
 	sed 's/^/# /' <<<"$out"
 fi
 
-for dir in "$top" "$TEST_MOD_DIR"; do
-	name=${dir#"$top"}
-	name=${name#/}
+# In the build trees of the modules and the test modules (their trees of
+# links, tools/build/modtree.sh).
+for dir in "$MOD_OBJ" "$TEST_MOD_OBJ"; do
+	name=modules
 	# The test modules link against our irqbypass.ko, built just before.
 	extra=$KVM_SYMVERS
-	[ "$dir" = "$top" ] || extra="$extra $top/Module.symvers"
+	if [ "$dir" = "$TEST_MOD_OBJ" ]; then
+		name=tools/testing/vm/modules
+		extra="$extra $MOD_OBJ/Module.symvers"
+	fi
 	out=$(make -s -C "$VM_KDIR" M="$dir" W=1 C=2 \
 		KBUILD_EXTRA_SYMBOLS="$extra" XEN_ACCEL_INCLUDE="$top/include" \
 		modules 2>&1)
 	if [ $? -eq 0 ] && ! grep -Eq 'warning:|error:' <<<"$out"; then
-		echo "ok - lint: W=1 and sparse clean: ${name:-modules}"
+		echo "ok - lint: W=1 and sparse clean: $name"
 	else
 		rc=1
-		echo "not ok - lint: W=1 and sparse clean: ${name:-modules}"
+		echo "not ok - lint: W=1 and sparse clean: $name"
 		sed 's/^/# /' <<<"$out"
 	fi
 done
 # The KVM hook, compiled alone in the rebuilt KVM tree (KVM's own files
 # are upstream's, not ours to lint).
-kvm=$BUILD/kvm/arch/x86/kvm
-out=$(make -s -C "$VM_KDIR" M="$kvm" W=1 C=2 xen_hook.o 2>&1)
+out=$(make -s -C "$VM_KDIR" M="$KVM_OBJ" W=1 C=2 xen_hook.o 2>&1)
 if [ $? -eq 0 ] && ! grep -Eq 'warning:|error:' <<<"$out"; then
 	echo "ok - lint: W=1 and sparse clean: kvm/xen_hook.c"
 else

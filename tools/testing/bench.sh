@@ -6,14 +6,14 @@
 # test VM, then a table per path: median, min and max on each, and the
 # ratio of the medians, ours over stock.  Guest paths in TSC cycles per
 # operation, host paths in ns.  Exits non-zero when the run failed.
-# Needs KREL, VM_KDIR, BUILD (exported by the Makefile).
+# Needs what one-test.sh needs (exported by the Makefile).
 #
 # usage: bench.sh ROUNDS
 set -euo pipefail
 
 rounds=$1
 vm=$(cd "$(dirname "$0")/vm" && pwd)
-tap=$BUILD/bench.tap
+tap=$OBJ/bench.tap
 rc=0
 "$vm/one-test.sh" bench "$vm/bench/10-xen_bench.sh" xen_bench 1200 1400 \
 	"vmtest.bench_rounds=$rounds" >"$tap" || rc=$?

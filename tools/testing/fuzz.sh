@@ -4,8 +4,8 @@
 # `make fuzz [SEED=S] [OPS=N]`: the fuzzer (xen_fuzz.c) alone, in a test
 # VM of its own, on the rebuilt KVM with xen_evtchn.ko.  The same seed
 # replays the same operations.  Prints TAP; exits non-zero when the fuzzer
-# failed or the kernel log shows a splat.  Needs KREL, VM_KDIR, BUILD
-# (exported by the Makefile).
+# failed or the kernel log shows a splat.  Needs what one-test.sh
+# needs (exported by the Makefile).
 #
 # usage: fuzz.sh SEED OPS
 set -euo pipefail

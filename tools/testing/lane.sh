@@ -4,10 +4,10 @@
 # A test lane: the main VM suite (tools/testing/vm/suite.sh -L: our Xen
 # code, not upstream's) on a kernel of its own, with the rebuilt KVM, our
 # modules and the test modules built against that kernel in build/<lane>/
-# (copies of the module sources, so that the .ko files of the default
-# build stay as they are).  Prints TAP;
-# exits non-zero when anything failed.  Needs SRC, BUILD, QEMU_ROOT
-# (exported by the Makefile), the selftests and the Xen guest built.
+# (in trees of links to the module sources, tools/build/modtree.sh).
+# Prints TAP; exits non-zero when anything failed.  Needs SRC, BUILD,
+# QEMU_ROOT, MOD_SRCS (exported by the Makefile), the selftests and the
+# Xen guest built.
 #
 # usage: lane.sh NAME KREL IMAGE KDIR MODROOT [ARGS]
 #   KDIR     the kernel's build tree (headers and Module.symvers)
@@ -32,19 +32,16 @@ step() {
 	fi
 }
 
-copy_tree() {
-	rm -rf "$lane/ours" "$lane/testmods"
-	mkdir -p "$lane/ours" "$lane/testmods"
-	cp -r "$top"/Kbuild "$top"/VERSION "$top"/include "$top"/irqbypass \
-		"$top"/xen_evtchn \
-		"$lane/ours/"
-	cp "$top"/tools/testing/vm/modules/*.c \
-		"$top"/tools/testing/vm/modules/Kbuild "$lane/testmods/"
+link_trees() {
+	# shellcheck disable=SC2086 # a list of paths
+	"$top/tools/build/modtree.sh" "$top" "$lane/ours" $MOD_SRCS &&
+	"$top/tools/build/modtree.sh" "$top/tools/testing/vm/modules" \
+		"$lane/testmods" .
 }
 
 kvm=$lane/kvm/arch/x86/kvm
 step "rebuilt KVM" "$top/kvm/rebuild-kvm.sh" "$SRC" "$kdir" "$lane/kvm"
-step "sources" copy_tree
+step "sources" link_trees
 step "irqbypass.ko, xen_evtchn.ko" make -s -C "$kdir" M="$lane/ours" \
 	KBUILD_EXTRA_SYMBOLS="$kvm/Module.symvers" modules
 step "test modules" make -s -C "$kdir" M="$lane/testmods" \

@@ -6,7 +6,8 @@
 # needs (from the host's copy of the VM kernel) and the project installed
 # over them with `make install DESTDIR=ROOT`; and, in ROOT/upgrade, a
 # second build of xen_evtchn.ko that reports another MODULE_VERSION.
-# Needs what the Makefile exports; the modules built already.
+# Needs what the Makefile exports (VM_KDIR, KVM_OBJ, MOD_SRCS); the
+# modules built already.
 #
 # usage: install-root.sh KREL ROOT
 set -euo pipefail
@@ -29,8 +30,8 @@ done
 make -s -C "$top" install DESTDIR="$root" >/dev/null 2>&1
 
 # The "newer build": the same sources, another version.
-cp -r "$top"/Kbuild "$top"/VERSION "$top"/include "$top"/compat "$top"/xen_evtchn \
-	"$root/upgrade/"
+# shellcheck disable=SC2086 # a list of paths
+"$top/tools/build/modtree.sh" "$top" "$root/upgrade" $MOD_SRCS
 make -s -C "$VM_KDIR" M="$root/upgrade" CONFIG_IRQ_BYPASS_ACCEL= \
-	KBUILD_EXTRA_SYMBOLS="$BUILD/kvm/arch/x86/kvm/Module.symvers" \
+	KBUILD_EXTRA_SYMBOLS="$KVM_OBJ/Module.symvers" \
 	XEN_ACCEL_VERSION=upgrade-test modules >/dev/null

@@ -8,9 +8,10 @@
 #
 # usage: mkinitramfs.sh -k KREL -o OUT.cpio.gz [-M MODROOT] [-m DIR:MODULE.ko]...
 #                       [-b PROGRAM]... [-d DIR:PATH]... [-t TEST.sh]...
+#                       [-p LIBRARY]
 #   -k  kernel release the VM boots (its stock modules come from
 #       MODROOT/lib/modules/KREL; MODROOT is / unless -M says otherwise;
-#       ccp is taken only where the kernel has it)
+#       ccp and vfio_virqfd are taken only where the kernel has them)
 #   -m  put MODULE.ko at /modules/DIR/ in the VM (for example ours:...,
 #       rebuilt:...)
 #   -b  put PROGRAM in /tests/bin, with the libraries ldd names for it
@@ -18,12 +19,14 @@
 #       kernel, initramfs and firmware)
 #   -t  run TEST.sh in the VM; /init runs them in the order of their
 #       names, which start with two digits
+#   -p  preload the shared LIBRARY into every dynamically linked program
+#       in the VM (it goes to /lib, and is named in /etc/ld.so.preload)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-krel= out= modroot=
+krel= out= modroot= preload=
 mods=() bins=() dirs=() tests=()
-while getopts k:o:M:m:b:d:t: opt; do
+while getopts k:o:M:m:b:d:t:p: opt; do
 	case $opt in
 	k) krel=$OPTARG ;;
 	o) out=$OPTARG ;;
@@ -32,13 +35,15 @@ while getopts k:o:M:m:b:d:t: opt; do
 	b) bins+=("$OPTARG") ;;
 	d) dirs+=("$OPTARG") ;;
 	t) tests+=("$OPTARG") ;;
+	p) preload=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
 [ -n "$krel" ] && [ -n "$out" ] || { echo "usage: see $0" >&2; exit 2; }
 
 # Stock modules of the VM kernel, loaded by name from /modules/stock.
-stock=(irqbypass kvm kvm-amd ccp vfio vfio_iommu_type1 vfio-pci-core vfio-pci)
+stock=(irqbypass kvm kvm-amd ccp vfio vfio_virqfd vfio_iommu_type1 vfio-pci-core
+       vfio-pci)
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -53,8 +58,10 @@ chmod 755 "$stage/init"
 moddir=$modroot/lib/modules/$krel
 for m in "${stock[@]}"; do
 	rel=$(grep -E "(^|/)$m\\.ko(\\.xz)?:" "$moddir/modules.dep" | cut -d: -f1 || true)
-	# A kernel without KVM_AMD_SEV has no ccp, and kvm-amd needs none.
-	[ -z "$rel" ] && [ "$m" = ccp ] && continue
+	# A kernel without KVM_AMD_SEV has no ccp, and kvm-amd needs none;
+	# vfio_virqfd is a module of its own up to 6.1 only.
+	[ -z "$rel" ] && case $m in ccp|vfio_virqfd) true ;; *) false ;; esac &&
+		continue
 	[ -n "$rel" ] || { echo "mkinitramfs: no stock module $m" >&2; exit 1; }
 	case $rel in
 	*.xz) xz -dc "$moddir/$rel" >"$stage/modules/stock/$m.ko" ;;
@@ -85,6 +92,12 @@ if [ ${#bins[@]} -gt 0 ]; then
 	lib=$(realpath "$(gcc -print-file-name=libgcc_s.so.1)")
 	mkdir -p "$stage/lib/x86_64-linux-gnu"
 	cp "$lib" "$stage/lib/x86_64-linux-gnu/libgcc_s.so.1"
+fi
+
+if [ -n "$preload" ]; then
+	mkdir -p "$stage/etc"
+	cp "$preload" "$stage/lib/"
+	echo "/lib/${preload##*/}" >"$stage/etc/ld.so.preload"
 fi
 
 for spec in "${dirs[@]}"; do

@@ -4,7 +4,8 @@
 # One test script in a test VM of its own, on the rebuilt KVM with our
 # modules: builds them and the selftests, packs the test with one of the
 # selftest programs, boots, and prints run.sh's TAP (its exit status too).
-# Needs KREL, VM_KDIR, BUILD (exported by the Makefile).
+# Needs KREL, BUILD, OBJ, MOD_OBJ, KVM_OBJ, VM_PRELOAD (exported by the
+# Makefile).
 #
 # usage: one-test.sh NAME TEST.sh PROGRAM TEST_SECONDS VM_SECONDS ARGS
 #   PROGRAM  a program of the project's selftests (xen_fuzz, xen_bench)
@@ -15,14 +16,14 @@ name=$1 test=$2 prog=$3 test_limit=$4 vm_limit=$5 args=$6
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 vm=$top/tools/testing/vm
 cd "$top"
-make -s --no-print-directory modules KDIR="$VM_KDIR"
+make -s --no-print-directory modules
 make -s --no-print-directory kvm selftests
-kvm=$BUILD/kvm/arch/x86/kvm
-out=$BUILD/$name
+out=$OBJ/$name
 mkdir -p "$out"
 "$vm/mkinitramfs.sh" -k "$KREL" -o "$out/initrd.cpio.gz" \
-	-m ours:irqbypass/irqbypass.ko -m ours:xen_evtchn/xen_evtchn.ko \
-	-m rebuilt:"$kvm/kvm.ko" -m rebuilt:"$kvm/kvm-amd.ko" \
+	-m ours:"$MOD_OBJ/irqbypass/irqbypass.ko" \
+	-m ours:"$MOD_OBJ/xen_evtchn/xen_evtchn.ko" ${VM_PRELOAD:+-p "$VM_PRELOAD"} \
+	-m rebuilt:"$KVM_OBJ/kvm.ko" -m rebuilt:"$KVM_OBJ/kvm-amd.ko" \
 	-b "$BUILD/selftests/xen_evtchn/$prog" -t "$test"
 exec "$vm/run.sh" -k "$KREL" -i "$out/initrd.cpio.gz" -o "$out" -n "$name" \
 	-t "$test_limit" -T "$vm_limit" -a "$args"

@@ -11,7 +11,9 @@
 # with an emulated AMD IOMMU (so that vfio-pci can take a device, and
 # interrupt posting is on offer) and QEMU's "edu" PCI device (a device with
 # MSI to give to vfio-pci), with KERNEL_ARGS added to the kernel command
-# line (for the tests to read).  The kernel log goes to
+# line (for the tests to read; and vmtest.stock_xen=0 when STOCK_XEN=0 is
+# in the environment, as the Makefile exports it for 6.1: the stock KVM
+# has no Xen).  The kernel log goes to
 # OUTDIR/console.log, the tests' TAP to OUTDIR/tap.log.  Prints the tests'
 # TAP lines, then one more result: whether the kernel log is free of
 # splats.  Exits non-zero when a test failed or was skipped, when the VM did
@@ -36,6 +38,7 @@ while getopts k:i:o:n:T:t:c:a:K: opt; do
 done
 [ -n "$krel" ] && [ -n "$initrd" ] && [ -n "$out" ] ||
 	{ echo "usage: see $0" >&2; exit 2; }
+[ "${STOCK_XEN:-1}" = 1 ] || args="$args vmtest.stock_xen=0"
 
 : "${image:=/boot/vmlinuz-$krel}"
 mkdir -p "$out"

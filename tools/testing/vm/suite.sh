@@ -5,7 +5,11 @@
 # needs (our modules, the rebuilt KVM, the test modules, the selftests,
 # QEMU and the real Xen guest) and run it in one VM boot.  Prints TAP, as
 # run.sh; exits non-zero when anything failed.  Needs BUILD and QEMU_ROOT
-# (exported by the Makefile), the selftests and the guest already built.
+# (exported by the Makefile; the install test what install-root.sh
+# needs), the selftests and the guest already built.  STOCK_XEN=0 (the Makefile's for 6.1): the stock
+# KVM has no Xen, so upstream's tests on it (stock_xen_*) are left out and
+# the calibration that it has none (stock_no_xen_*) runs instead; the
+# others skip their stock half (run.sh passes vmtest.stock_xen=0).
 #
 # usage: suite.sh -k KREL -o OUTDIR -n NAME -O OURS -R KVMDIR -T TESTMODS
 #                 [-K IMAGE] [-M MODROOT] [-L] [-A ARGS] [-t TEST.sh]...
@@ -17,8 +21,8 @@
 #   -A  kernel command line arguments for the tests (xen_fuzz.ops=...)
 #   -t  run TEST.sh too (tests kept outside tests/, the real Xen guest's)
 #   -L  a test lane: our Xen code alone, not upstream's in the stock KVM,
-#       and no install test (the stock_xen_* and *install* tests are left
-#       out, the others skip their stock
+#       and no install test (the stock_xen_*, stock_no_xen_* and *install*
+#       tests are left out, the others skip their stock
 #       half: vmtest.stock_xen=0), whose known 6.12 bugs (a sleeping lock
 #       in hard-IRQ context on PREEMPT_RT, a write into freed memory at
 #       teardown) the lanes' checkers report
@@ -60,6 +64,7 @@ if [ -z "$lane" ]; then
 fi
 # shellcheck disable=SC2046 # option lists, split on purpose
 "$here/mkinitramfs.sh" -k "$krel" -o "$out.cpio.gz" ${modroot:+-M "$modroot"} \
+	${VM_PRELOAD:+-p "$VM_PRELOAD"} \
 	$(for m in "$ours"/irqbypass/*.ko "$ours"/xen_evtchn/*.ko; do echo "-m ours:$m"; done) \
 	-m test:"$testmods/test_irq_posting.ko" \
 	-m test:"$testmods/test_constant_tsc.ko" \
@@ -75,7 +80,11 @@ fi
 	-b "$st/kvm/x86_64/xen_shinfo_test" \
 	$(for b in "$st"/xen_evtchn/* "$st"/irqbypass/*; do echo "-b $b"; done) \
 	$(for t in "$here"/tests/*.sh; do
-		case $t in *-stock_xen_*|*-install*) [ -n "$lane" ] && continue ;; esac
+		case $t in
+		*-stock_xen_*) [ -z "$lane" ] && [ "${STOCK_XEN:-1}" = 1 ] || continue ;;
+		*-stock_no_xen_*) [ -z "$lane" ] && [ "${STOCK_XEN:-1}" = 0 ] || continue ;;
+		*-install*) [ -z "$lane" ] || continue ;;
+		esac
 		echo "-t $t"
 	  done) \
 	$(for t in "${extra[@]}"; do echo "-t $t"; done)

@@ -14,8 +14,8 @@
 #     the kernel's lockup and RCU stall detectors).  TIMER_CHECK=1 keeps the
 #     guest's PIT check (see xen-guest).
 #
-# Prints TAP; exits non-zero when anything failed.  Needs KREL, VM_KDIR,
-# BUILD, QEMU_ROOT (exported by the Makefile).
+# Prints TAP; exits non-zero when anything failed.  Needs KREL, BUILD,
+# OBJ, MOD_OBJ, KVM_OBJ, QEMU_ROOT (exported by the Makefile).
 set -euo pipefail
 
 mode=$1
@@ -23,10 +23,9 @@ top=$(cd "$(dirname "$0")/../../.." && pwd)
 vm=$top/tools/testing/vm
 guest=$top/tools/testing/xen_guest
 cd "$top"
-make -s --no-print-directory modules KDIR="$VM_KDIR"
+make -s --no-print-directory modules
 make -s --no-print-directory kvm xen-guest
-kvm=$BUILD/kvm/arch/x86/kvm
-out=$BUILD/guest-$mode
+out=$OBJ/guest-$mode
 mkdir -p "$out"
 
 case $mode in
@@ -47,8 +46,9 @@ boots)
 esac
 
 "$vm/mkinitramfs.sh" -k "$KREL" -o "$out/initrd.cpio.gz" \
-	-m ours:irqbypass/irqbypass.ko -m ours:xen_evtchn/xen_evtchn.ko \
-	-m rebuilt:"$kvm/kvm.ko" -m rebuilt:"$kvm/kvm-amd.ko" \
+	-m ours:"$MOD_OBJ/irqbypass/irqbypass.ko" \
+	-m ours:"$MOD_OBJ/xen_evtchn/xen_evtchn.ko" \
+	-m rebuilt:"$KVM_OBJ/kvm.ko" -m rebuilt:"$KVM_OBJ/kvm-amd.ko" \
 	-b "$QEMU_ROOT/usr/bin/qemu-system-x86_64" -b "$guest/xen-guest" \
 	-d "$BUILD/xen_guest:/xen_guest" -t "$test"
 "$vm/run.sh" -k "$KREL" -i "$out/initrd.cpio.gz" -o "$out" -n "guest-$mode" \

@@ -13,6 +13,8 @@
 load test test_irq_posting
 KVM_AMD_PARAMS="avic=1 force_avic=1" kvm_up stock ours
 load stock vfio
+# 6.1's vfio-pci-core needs vfio_virqfd (part of vfio.ko since 6.2).
+[ ! -e /modules/stock/vfio_virqfd.ko ] || load stock vfio_virqfd
 load stock vfio_iommu_type1
 load stock vfio-pci-core
 load stock vfio-pci
@@ -33,7 +35,9 @@ echo "edu device $dev, IOMMU group $group"
 VFIO_GROUP=$group VFIO_DEVICE=$dev run irqbypass_pairing_test
 cat /sys/kernel/debug/irqbypass/tokens
 echo "$dev" >/sys/bus/pci/drivers/vfio-pci/unbind
-unload vfio_pci vfio_pci_core vfio_iommu_type1 vfio
+unload vfio_pci vfio_pci_core vfio_iommu_type1
+! loaded vfio_virqfd || unload vfio_virqfd
+unload vfio
 kvm_down
 unload test_irq_posting
 exit 0

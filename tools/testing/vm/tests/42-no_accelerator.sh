@@ -5,6 +5,6 @@
 . /lib/vmtest.sh
 
 kvm_up rebuilt ours
-run no_accel_test
+run no_accel_test -v hook_without_accelerator
 kvm_down
 exit 0
