@@ -10,9 +10,10 @@
  * reference on it, and lasts until the VM is destroyed.  So a bound VM's
  * accelerator cannot go, and the calls for bound VMs need no further
  * protection; unregistering only has to exclude binding.  Without an
- * accelerator the Xen ioctls fail with -ENOTTY, as on a KVM built without
- * Xen support, routing entries of the Xen type with -EINVAL, and a write of
- * the hypercall page MSR with #GP.  An accelerator may leave any op NULL:
+ * accelerator the Xen ioctls fail as on a KVM built without Xen support
+ * (the VM ioctls with -ENOTTY, the vCPU ones with -EINVAL, x86 KVM's
+ * answers to ioctls it does not know), routing entries of the Xen type
+ * with -EINVAL, and a write of the hypercall page MSR with #GP.  An accelerator may leave any op NULL:
  * that entry point then behaves as if no accelerator were bound.
  *
  * The hook owns the lifetime of the Xen fields of struct kvm_xen and
@@ -295,14 +296,14 @@ int kvm_xen_vcpu_set_attr(struct kvm_vcpu *vcpu, struct kvm_xen_vcpu_attr *data)
 {
 	const struct kvm_xen_accel_ops *ops = bind(vcpu->kvm);
 
-	return ops && ops->vcpu_set_attr ? ops->vcpu_set_attr(vcpu, data) : -ENOTTY;
+	return ops && ops->vcpu_set_attr ? ops->vcpu_set_attr(vcpu, data) : -EINVAL;
 }
 
 int kvm_xen_vcpu_get_attr(struct kvm_vcpu *vcpu, struct kvm_xen_vcpu_attr *data)
 {
 	const struct kvm_xen_accel_ops *ops = bind(vcpu->kvm);
 
-	return ops && ops->vcpu_get_attr ? ops->vcpu_get_attr(vcpu, data) : -ENOTTY;
+	return ops && ops->vcpu_get_attr ? ops->vcpu_get_attr(vcpu, data) : -EINVAL;
 }
 
 int kvm_xen_hvm_evtchn_send(struct kvm *kvm,

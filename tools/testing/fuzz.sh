@@ -12,5 +12,5 @@ set -euo pipefail
 
 seed=$1 ops=$2
 vm=$(cd "$(dirname "$0")/vm" && pwd)
-exec "$vm/one-test.sh" fuzz "$vm/tests/51-xen_fuzz.sh" xen_fuzz 3000 3200 \
+exec "$vm/one-test.sh" fuzz "$vm/tests/51-xen_fuzz.sh" xen_evtchn/xen_fuzz 3000 3200 \
 	"xen_fuzz.seed=$seed xen_fuzz.ops=$ops xen_fuzz.limit=2900"
