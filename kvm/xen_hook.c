@@ -13,8 +13,9 @@
  * accelerator the Xen ioctls fail as on a KVM built without Xen support
  * (the VM ioctls with -ENOTTY, the vCPU ones with -EINVAL, x86 KVM's
  * answers to ioctls it does not know), routing entries of the Xen type
- * with -EINVAL, and a write of the hypercall page MSR with #GP.  An accelerator may leave any op NULL:
- * that entry point then behaves as if no accelerator were bound.
+ * with -EINVAL, and a write of the hypercall page MSR with #GP.  An
+ * accelerator may leave any op NULL: that entry point then behaves as if
+ * no accelerator were bound.
  *
  * The hook owns the lifetime of the Xen fields of struct kvm_xen and
  * struct kvm_vcpu_xen that KVM's own code and xen.h's inline helpers read

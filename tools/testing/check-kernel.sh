@@ -13,18 +13,8 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 
-# build NAME COMMAND...: run a build step quietly, report it.
-build() {
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		echo "ok - build: $name"
-	else
-		echo "not ok - build: $name"
-		tail -n 40 <<<"$out" | sed 's/^/# /'
-		return 1
-	fi
-}
+# shellcheck source=tools/testing/build-step.sh
+. "$top/tools/testing/build-step.sh"
 
 built=1
 build "irqbypass.ko, xen_evtchn.ko" make -s --no-print-directory modules || built=0

@@ -27,27 +27,20 @@ report() {
 	tee -a "$tap"
 }
 
-# build NAME COMMAND...: run a build step quietly, report it.
-build() {
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		echo "ok - build: $name" | report
-	else
-		{ echo "not ok - build: $name"; tail -n 40 <<<"$out" | sed 's/^/# /'; } | report
-		return 1
-	fi
-}
+# shellcheck source=tools/testing/build-step.sh
+. "$top/tools/testing/build-step.sh"
 
 make -s --no-print-directory lint KVER=6.12 2>&1 | report
 
 built=1
-build "selftests" make -s --no-print-directory selftests || built=0
-build "QEMU >= 8 and the Xen guest" make -s --no-print-directory xen-guest || built=0
+build "selftests" make -s --no-print-directory selftests | report || built=0
+build "QEMU >= 8 and the Xen guest" make -s --no-print-directory xen-guest |
+	report || built=0
 
 # Userspace unit tests of the module's delivery and port table (ASan,
 # UBSan): each TAP line is a result; a sanitizer report fails the step.
-if build "unit tests (ASan, UBSan)" make -s --no-print-directory unit; then
+if build "unit tests (ASan, UBSan)" make -s --no-print-directory unit |
+   report; then
 	out=$("$BUILD/unit/evtchn_unit_test" 2>&1)
 	rc=$?
 	{
