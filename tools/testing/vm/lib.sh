@@ -111,7 +111,7 @@ run() {
 # Unload whatever a test left loaded, so that one failing test does not
 # make the next ones fail too.  Called by /init after each test.
 cleanup_modules() {
-	for m in test_splat test_irqbypass bench_irqbypass xen_evtchn vfio_pci vfio_pci_core vfio_iommu_type1 \
+	for m in test_splat test_irqbypass bench_irqbypass bench_irqbypass_kvm xen_evtchn vfio_pci vfio_pci_core vfio_iommu_type1 \
 		 vfio_virqfd vfio kvm_amd kvm_intel kvm irqbypass test_irq_posting; do
 		loaded "$m" && rmmod "$m"
 	done
