@@ -97,8 +97,8 @@ int xen_evtchn_hvm_set_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
  *
  * Context: process context; may sleep.
  * Return: 0; -ENOENT for an unknown type, as for the set (and for
- * KVM_XEN_ATTR_TYPE_EVTCHN, which is set-only); -EOPNOTSUPP for the runstate update flag without
- * sched_info.
+ * KVM_XEN_ATTR_TYPE_EVTCHN, which is set-only); -EOPNOTSUPP for the
+ * runstate update flag without sched_info.
  */
 int xen_evtchn_hvm_get_attr(struct kvm *kvm, struct kvm_xen_hvm_attr *data)
 {
@@ -216,8 +216,7 @@ int xen_evtchn_vcpu_set_attr(struct kvm_vcpu *vcpu,
  *
  * Context: process context, vcpu->mutex held; may sleep.
  * Return: 0; -ENOENT for an unknown type, as for the set; for the
- * runstate, see
- * xen_evtchn_get_runstate_attr().
+ * runstate, see xen_evtchn_get_runstate_attr().
  */
 int xen_evtchn_vcpu_get_attr(struct kvm_vcpu *vcpu,
 			     struct kvm_xen_vcpu_attr *data)

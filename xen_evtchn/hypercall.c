@@ -22,6 +22,7 @@
 #include <linux/kvm_host.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+
 #include <kvm/xen_accel.h>
 #include <xen/interface/xen.h>
 #include <xen/interface/event_channel.h>
@@ -44,9 +45,9 @@ static void count_msr(bool had, bool has)
  * @xhc: the configuration, copied from userspace
  *
  * Context: process context; takes xen_lock.
- * Return: 0; -EINVAL for a flag a VMM may not set (on this kernel:
- * KVM_XEN_ACCEL_CONFIG_FLAGS), or a hypercall page
- * blob together with hypercall interception (KVM writes the page then).
+ * Return: 0; -EINVAL for a flag a VMM may not set (on this kernel: any
+ * but KVM_XEN_ACCEL_CONFIG_FLAGS), or a hypercall page blob together
+ * with hypercall interception (KVM writes the page then).
  */
 int xen_evtchn_hvm_config(struct kvm *kvm, struct kvm_xen_hvm_config *xhc)
 {

@@ -218,16 +218,19 @@ static int set_runstate_addr(struct kvm_vcpu *vcpu, u64 gpa)
 	size_t size = vcpu->kvm->arch.xen.long_mode ? RS_SIZE_64 : RS_SIZE_32;
 	size_t len1 = PAGE_SIZE - offset_in_page(gpa);
 	struct kvm *kvm = vcpu->kvm;
-	struct gfn_to_pfn_cache *gpc2 = kvm_xen_accel_runstate2_cache(vcpu, true);
+	struct gfn_to_pfn_cache *gpc2;
 	int ret;
 
-	if (!gpc2)
-		return -ENOMEM;
 	if (gpa == KVM_XEN_INVALID_GPA) {
 		kvm_xen_accel_gpc_deactivate(kvm, &vx->runstate_cache);
-		kvm_xen_accel_gpc_deactivate(kvm, gpc2);
+		gpc2 = kvm_xen_accel_runstate2_cache(vcpu, false);
+		if (gpc2)
+			kvm_xen_accel_gpc_deactivate(kvm, gpc2);
 		return 0;
 	}
+	gpc2 = kvm_xen_accel_runstate2_cache(vcpu, true);
+	if (!gpc2)
+		return -ENOMEM;
 
 	/* The rest of the first page: room for either ABI's layout. */
 	ret = kvm_xen_accel_gpc_activate(kvm, &vx->runstate_cache, gpa, len1);
@@ -285,7 +288,8 @@ static void copy_times(u64 *times, const struct kvm_xen_vcpu_attr *data,
  * Return: 0; -EOPNOTSUPP without sched_info; -EINVAL for a state past
  * offline (ADJUST also takes -1: keep the state), times that do not add up
  * to the entry time, an entry time in the future, or an area the VM cannot
- * map (-EFAULT outside its memory).
+ * map (-EFAULT outside its memory); -ENOMEM if the cache for an area's
+ * second page cannot be allocated (6.1).
  */
 int xen_evtchn_set_runstate_attr(struct kvm_vcpu *vcpu,
 				 const struct kvm_xen_vcpu_attr *data)

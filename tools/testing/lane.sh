@@ -19,18 +19,10 @@ name=$1 krel=$2 image=$3 kdir=$4 modroot=$5 args=${6:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 lane=$BUILD/$name
 
-# step NAME COMMAND...: run a build step quietly; TAP line; fail on error.
-step() {
-	local what=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		echo "ok - $name: build $what"
-	else
-		echo "not ok - $name: build $what"
-		tail -n 40 <<<"$out" | sed 's/^/# /'
-		exit 1
-	fi
-}
+# Build steps report as "ok - LANE: build ..."; a failed one ends the lane.
+# shellcheck source=tools/testing/build-step.sh
+. "$top/tools/testing/build-step.sh"
+build_label=$name
 
 link_trees() {
 	# shellcheck disable=SC2086 # a list of paths
@@ -40,13 +32,14 @@ link_trees() {
 }
 
 kvm=$lane/kvm/arch/x86/kvm
-step "rebuilt KVM" "$top/kvm/rebuild-kvm.sh" "$SRC" "$kdir" "$lane/kvm"
-step "sources" link_trees
-step "irqbypass.ko, xen_evtchn.ko" make -s -C "$kdir" M="$lane/ours" \
-	KBUILD_EXTRA_SYMBOLS="$kvm/Module.symvers" modules
-step "test modules" make -s -C "$kdir" M="$lane/testmods" \
+build "build rebuilt KVM" "$top/kvm/rebuild-kvm.sh" "$SRC" "$kdir" \
+	"$lane/kvm" || exit 1
+build "build sources" link_trees || exit 1
+build "build irqbypass.ko, xen_evtchn.ko" make -s -C "$kdir" M="$lane/ours" \
+	KBUILD_EXTRA_SYMBOLS="$kvm/Module.symvers" modules || exit 1
+build "build test modules" make -s -C "$kdir" M="$lane/testmods" \
 	KBUILD_EXTRA_SYMBOLS="$kvm/Module.symvers $lane/ours/Module.symvers" \
-	XEN_ACCEL_INCLUDE="$lane/ours/include" modules
+	XEN_ACCEL_INCLUDE="$lane/ours/include" modules || exit 1
 # Not the real Xen guest (make check-guest): under TCG on these kernels it
 # overran its 400 s now and then, and its nested guest crashed in its Xen
 # callback entry, as it does on any L1 kernel, stock KVM included
