@@ -41,7 +41,7 @@
 #include <linux/kvm_host.h>
 #include <linux/module.h>
 #include <linux/static_call.h>
-#include <linux/idr.h>
+#include <linux/xarray.h>
 
 #include <asm/pvclock.h>
 #include <kvm/xen_accel.h>
@@ -185,10 +185,13 @@ static const struct kvm_xen_accel_ops *bind(struct kvm *kvm)
 		data = NULL;
 	} else {
 		data = ops->bind_vm(kvm);
-		if (IS_ERR_OR_NULL(data))
+		if (IS_ERR_OR_NULL(data)) {
 			kvm_xen_accel_slot_free(kvm);
-		else
+		} else {
 			kvm_xen_accel_slot_fill(kvm, data);
+			/* Read back as events read it (xen_accel_compat.h). */
+			WARN_ON_ONCE(kvm_xen_accel_vm_data(kvm) != data);
+		}
 	}
 	if (IS_ERR_OR_NULL(data)) {
 		module_put(ops->owner);
@@ -204,7 +207,7 @@ void kvm_xen_init_vm(struct kvm *kvm)
 #ifdef KVM_XEN_ACCEL_IN_KVM_XEN
 	mutex_init(&kvm->arch.xen.xen_lock);
 #endif
-	idr_init(&kvm->arch.xen.evtchn_ports);
+	xa_init(kvm_xen_accel_slots(kvm));
 	kvm_xen_accel_gpc_init(kvm, &kvm->arch.xen.shinfo_cache);
 }
 
@@ -217,7 +220,7 @@ void kvm_xen_destroy_vm(struct kvm *kvm)
 		kvm_xen_accel_slot_free(kvm);
 		module_put(ops->owner);
 	}
-	idr_destroy(&kvm->arch.xen.evtchn_ports);
+	xa_destroy(kvm_xen_accel_slots(kvm));
 	kvm_xen_accel_gpc_deactivate(kvm, &kvm->arch.xen.shinfo_cache);
 }
 

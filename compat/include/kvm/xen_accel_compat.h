@@ -13,8 +13,8 @@
  *    take the VM and the GPA on each call and have no HVA mode;
  *  - per-VM and per-vCPU Xen state that 6.1's struct kvm_xen and struct
  *    kvm_vcpu_xen have no field for (the Xen lock, the runstate update
- *    flag, the second runstate cache): on 6.1 the hook keeps it in a
- *    struct of its own, where 6.12 keeps the accelerator's data;
+ *    flag, the second runstate cache): on 6.1 the hook keeps it in its
+ *    per-VM struct, which on 6.12 holds only the accelerator's data;
  *  - the 6.12 UAPI fields that 6.1's structs lack, which sit at the same
  *    offsets as fields they have;
  *  - small API renames (eventfd_signal(), <linux/unaligned.h>, the
@@ -28,7 +28,7 @@
 #define _KVM_XEN_ACCEL_COMPAT_H
 
 #include <linux/eventfd.h>
-#include <linux/idr.h>
+#include <linux/xarray.h>
 #include <linux/kvm_host.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -36,8 +36,34 @@
 
 #include <uapi/xen_accel/kvm_xen.h>
 
-/* The ID of the hook's per-VM slot in kvm->arch.xen.evtchn_ports. */
-#define KVM_XEN_ACCEL_DATA_ID 0
+/*
+ * What the hook keeps per VM (struct kvm_xen_accel_vm, defined per
+ * kernel below), in the VM's kvm->arch.xen.evtchn_ports.  That field is
+ * an IDR only by type: the hook initializes its tree as a plain xarray
+ * (an IDR's struct radix_tree_root is a struct xarray) and stores one
+ * entry, at index 0, in the empty array.  An xarray whose only entry is
+ * at index 0 holds it in its head (<linux/xarray.h>, struct xarray), so
+ * reading it is one load; idr_find() would be three calls and a radix
+ * tree node deep, on every event.  Nothing else in KVM touches the field.
+ */
+struct kvm_xen_accel_vm;
+
+static inline struct xarray *kvm_xen_accel_slots(struct kvm *kvm)
+{
+	return &kvm->arch.xen.evtchn_ports.idr_rt;
+}
+
+/*
+ * The hook's struct of a bound VM, or NULL.  Stored before the VM binds
+ * and erased when it is destroyed, when nothing can call this any more,
+ * so no RCU read side is needed; the loads through it are ordered after
+ * the store that published it.  The hook reads the data back through it
+ * when the VM binds.  Any context.
+ */
+static inline struct kvm_xen_accel_vm *kvm_xen_accel_vm(struct kvm *kvm)
+{
+	return rcu_dereference_raw(kvm_xen_accel_slots(kvm)->xa_head);
+}
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 
@@ -70,41 +96,18 @@ u64 kvm_get_wall_clock_epoch(struct kvm *kvm);
 #define xen_accel_hvm_attr_runstate_flag(d)	((d)->u.runstate_update_flag)
 #define xen_accel_vcpu_attr_hva(d)		((d)->u.hva)
 
-/*
- * The accelerator's per-VM data: the slot holds it itself.  Stored when
- * the VM binds and removed when it is destroyed, when nothing can call
- * this any more; the map's one node is not freed in between, so no RCU
- * read side is needed, and the lookup reads the root and that node.
- * Any context.  NULL if the VM is not bound.
- */
-static inline void *kvm_xen_accel_vm_data(struct kvm *kvm)
+/* On 6.12 the Xen state is all in struct kvm_xen: the hook keeps the data. */
+struct kvm_xen_accel_vm {
+	void *data;
+};
+
+static inline void kvm_xen_accel_vm_init(struct kvm_xen_accel_vm *hv)
 {
-	return idr_find(&kvm->arch.xen.evtchn_ports, KVM_XEN_ACCEL_DATA_ID);
 }
 
-/*
- * The slot's life, for the hook: reserved empty before bind_vm(), so
- * that nothing can fail after it; filled with its result; freed when the
- * VM is destroyed or bind_vm() failed.  Process context, the hook's
- * binding lock held.
- */
-static inline int kvm_xen_accel_slot_reserve(struct kvm *kvm)
+static inline void kvm_xen_accel_vm_release(struct kvm *kvm,
+					    struct kvm_xen_accel_vm *hv)
 {
-	int id = idr_alloc(&kvm->arch.xen.evtchn_ports, NULL,
-			   KVM_XEN_ACCEL_DATA_ID, KVM_XEN_ACCEL_DATA_ID + 1,
-			   GFP_KERNEL);
-
-	return id < 0 ? id : 0;
-}
-
-static inline void kvm_xen_accel_slot_fill(struct kvm *kvm, void *data)
-{
-	idr_replace(&kvm->arch.xen.evtchn_ports, data, KVM_XEN_ACCEL_DATA_ID);
-}
-
-static inline void kvm_xen_accel_slot_free(struct kvm *kvm)
-{
-	idr_remove(&kvm->arch.xen.evtchn_ports, KVM_XEN_ACCEL_DATA_ID);
 }
 
 static inline struct mutex *kvm_xen_accel_lock(struct kvm *kvm)
@@ -243,7 +246,7 @@ static inline u64 kvm_get_wall_clock_epoch(struct kvm *kvm)
  * @runstate2: by vCPU index, what 6.12 has as runstate2_cache: allocated
  *	when the vCPU's runstate area is first set, freed with the VM
  *
- * Stored in the VM's evtchn_ports slot, where 6.12 stores @data itself.
+ * 6.12 has these in struct kvm_xen and struct kvm_vcpu_xen.
  */
 struct kvm_xen_accel_vm {
 	void *data;
@@ -252,46 +255,15 @@ struct kvm_xen_accel_vm {
 	struct gfn_to_pfn_cache *runstate2[KVM_MAX_VCPUS];
 };
 
-static inline struct kvm_xen_accel_vm *kvm_xen_accel_vm(struct kvm *kvm)
+static inline void kvm_xen_accel_vm_init(struct kvm_xen_accel_vm *hv)
 {
-	return idr_find(&kvm->arch.xen.evtchn_ports, KVM_XEN_ACCEL_DATA_ID);
-}
-
-/* As on 6.12, one level further: the hook's struct holds the data. */
-static inline void *kvm_xen_accel_vm_data(struct kvm *kvm)
-{
-	struct kvm_xen_accel_vm *hv = kvm_xen_accel_vm(kvm);
-
-	return hv ? READ_ONCE(hv->data) : NULL;
-}
-
-static inline int kvm_xen_accel_slot_reserve(struct kvm *kvm)
-{
-	struct kvm_xen_accel_vm *hv = kvzalloc(sizeof(*hv), GFP_KERNEL_ACCOUNT);
-	int id;
-
-	if (!hv)
-		return -ENOMEM;
 	mutex_init(&hv->xen_lock);
-	id = idr_alloc(&kvm->arch.xen.evtchn_ports, hv, KVM_XEN_ACCEL_DATA_ID,
-		       KVM_XEN_ACCEL_DATA_ID + 1, GFP_KERNEL);
-	if (id < 0) {
-		kvfree(hv);
-		return id;
-	}
-	return 0;
-}
-
-static inline void kvm_xen_accel_slot_fill(struct kvm *kvm, void *data)
-{
-	WRITE_ONCE(kvm_xen_accel_vm(kvm)->data, data);
 }
 
 /* Process context; the VM's vCPUs are gone or it never bound. */
-static inline void kvm_xen_accel_slot_free(struct kvm *kvm)
+static inline void kvm_xen_accel_vm_release(struct kvm *kvm,
+					    struct kvm_xen_accel_vm *hv)
 {
-	struct kvm_xen_accel_vm *hv = idr_remove(&kvm->arch.xen.evtchn_ports,
-						 KVM_XEN_ACCEL_DATA_ID);
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(hv->runstate2); i++) {
@@ -300,7 +272,6 @@ static inline void kvm_xen_accel_slot_free(struct kvm *kvm)
 		kfree(hv->runstate2[i]);
 	}
 	mutex_destroy(&hv->xen_lock);
-	kvfree(hv);
 }
 
 static inline struct mutex *kvm_xen_accel_lock(struct kvm *kvm)
@@ -414,5 +385,47 @@ static inline void kvm_xen_accel_eventfd_signal(struct eventfd_ctx *ctx)
 #else
 #error "xen-evtchn-accel supports Linux 6.1 and 6.12 (Documentation/kernels.rst)"
 #endif
+
+/* The accelerator's per-VM data; NULL if the VM is not bound.  Any context. */
+static inline void *kvm_xen_accel_vm_data(struct kvm *kvm)
+{
+	struct kvm_xen_accel_vm *hv = kvm_xen_accel_vm(kvm);
+
+	return hv ? READ_ONCE(hv->data) : NULL;
+}
+
+/*
+ * The slot's life, for the hook: made before bind_vm(), so that nothing
+ * can fail once it succeeded; filled with its result; freed when the VM
+ * is destroyed or bind_vm() failed.  Process context, the hook's binding
+ * lock held.
+ */
+static inline int kvm_xen_accel_slot_reserve(struct kvm *kvm)
+{
+	struct kvm_xen_accel_vm *hv = kvzalloc(sizeof(*hv), GFP_KERNEL_ACCOUNT);
+	int ret;
+
+	if (!hv)
+		return -ENOMEM;
+	kvm_xen_accel_vm_init(hv);
+	ret = xa_err(xa_store(kvm_xen_accel_slots(kvm), 0, hv,
+			      GFP_KERNEL_ACCOUNT));
+	if (ret)
+		kvfree(hv);
+	return ret;
+}
+
+static inline void kvm_xen_accel_slot_fill(struct kvm *kvm, void *data)
+{
+	WRITE_ONCE(kvm_xen_accel_vm(kvm)->data, data);
+}
+
+static inline void kvm_xen_accel_slot_free(struct kvm *kvm)
+{
+	struct kvm_xen_accel_vm *hv = xa_erase(kvm_xen_accel_slots(kvm), 0);
+
+	kvm_xen_accel_vm_release(kvm, hv);
+	kvfree(hv);
+}
 
 #endif /* _KVM_XEN_ACCEL_COMPAT_H */
