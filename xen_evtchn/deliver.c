@@ -42,11 +42,12 @@
 #include <kvm/xen_accel.h>
 
 #include "xen_evtchn.h"
+#include "selector.h"
 
 #include <trace/events/xen_evtchn.h>
 
 /* The VM's 2-level ABI now; see the file's comment. */
-static const struct xen_2l_abi *abi_now(struct kvm *kvm)
+static __always_inline const struct xen_2l_abi *abi_now(struct kvm *kvm)
 {
 	/* Every selector word of either ABI fits the shadow selector. */
 	BUILD_BUG_ON(64 > BITS_PER_LONG);
@@ -75,8 +76,8 @@ int xen_evtchn_vcpu_idx(struct kvm *kvm, u32 vcpu_id)
  * The vCPU an event targets.  A sender set up before its vCPU existed has
  * no index: such an event searches, and finds the vCPU once it exists.
  */
-static struct kvm_vcpu *target_vcpu(struct kvm *kvm,
-				    const struct kvm_xen_evtchn *xe)
+static __always_inline struct kvm_vcpu *
+target_vcpu(struct kvm *kvm, const struct kvm_xen_evtchn *xe)
 {
 	if (xe->vcpu_idx >= 0)
 		return kvm_get_vcpu(kvm, xe->vcpu_idx);
@@ -91,7 +92,7 @@ static struct kvm_vcpu *target_vcpu(struct kvm *kvm,
  * reference.  Returns whether it took one, for vm_mm_put(), or -ESRCH if
  * the address space is gone.
  */
-static int vm_mm_get(struct kvm *kvm)
+static __always_inline int vm_mm_get(struct kvm *kvm)
 {
 	if (current->mm == kvm->mm)
 		return 0;
@@ -99,19 +100,20 @@ static int vm_mm_get(struct kvm *kvm)
 }
 
 /* Any context: the last reference, if it is, is dropped later. */
-static void vm_mm_put(struct kvm *kvm, int taken)
+static __always_inline void vm_mm_put(struct kvm *kvm, int taken)
 {
 	if (taken)
 		mmput_async(kvm->mm);
 }
 
-static void kick_vcpu(struct kvm_vcpu *vcpu)
+static __always_inline void kick_vcpu(struct kvm_vcpu *vcpu)
 {
 	kvm_make_request(KVM_REQ_UNBLOCK, vcpu);
 	kvm_vcpu_kick(vcpu);
 }
 
-static void count_delivery(struct kvm *kvm, bool slow, int ret)
+static __always_inline void count_delivery(struct kvm *kvm, bool slow,
+					   int ret)
 {
 	if (slow)
 		xen_evtchn_count(kvm, XEN_STAT_SLOW_PATH);
@@ -126,9 +128,13 @@ static void count_delivery(struct kvm *kvm, bool slow, int ret)
 /*
  * Raise @xe's port, if shared_info is mapped; @slow: it was just mapped,
  * in process context, after a first try found it unmapped.  Returns as
- * xen_evtchn_set_fast().
+ * xen_evtchn_set_fast().  Inlined into each entry point, with the
+ * selector's helpers, so that a delivery is one function: the bench
+ * showed each call and return on this path (Documentation/
+ * performance.rst).
  */
-static int set_evtchn(struct kvm_xen_evtchn *xe, struct kvm *kvm, bool slow)
+static __always_inline int set_evtchn(struct kvm_xen_evtchn *xe,
+				      struct kvm *kvm, bool slow)
 {
 	const struct xen_2l_abi *abi = abi_now(kvm);
 	struct gfn_to_pfn_cache *gpc = &kvm->arch.xen.shinfo_cache;
@@ -200,7 +206,8 @@ int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 	return set_evtchn(xe, kvm, false);
 }
 
-static int set_evtchn_slow(struct kvm_xen_evtchn *xe, struct kvm *kvm)
+static noinline int set_evtchn_slow(struct kvm_xen_evtchn *xe,
+				    struct kvm *kvm)
 {
 	return set_evtchn(xe, kvm, true);
 }
@@ -257,7 +264,7 @@ int xen_evtchn_set(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 	int ret;
 
 	might_sleep();
-	ret = xen_evtchn_set_fast(xe, kvm);
+	ret = set_evtchn(xe, kvm, false);
 	if (ret != -EWOULDBLOCK)
 		return ret;
 	return with_shared_info(kvm, xe, set_evtchn_slow);

@@ -6,15 +6,16 @@
  * masked or not, or until its timeout: it returns at once if one is pending
  * already.  While it blocks, the vCPU's bit in kvm->arch.xen.poll_mask is
  * set and vcpu->arch.xen.poll_evtchn names the port (-1: several); the
- * delivery path (xen_evtchn_wake_poller()) clears the bit and wakes it, and
- * so does the poll timer.  The VM needs an in-kernel local APIC and
- * KVM_XEN_HVM_CONFIG_EVTCHN_SEND for SCHEDOP_poll; without, it yields.
+ * delivery path (xen_evtchn_wake_poller(), inline in xen_evtchn.h) clears
+ * the bit and wakes it, and so does the poll timer.  The VM needs an
+ * in-kernel local APIC and KVM_XEN_HVM_CONFIG_EVTCHN_SEND for
+ * SCHEDOP_poll; without, it yields.
  *
  * Owns poll_mask and poll_evtchn.  The vCPU does not hold kvm->srcu while
  * it blocks, so that writers waiting for an SRCU grace period (the port
  * table, memslot changes) do not wait for the poll.
  *
- * Context: the hypercall in vCPU context; xen_evtchn_wake_poller() in any
+ * Context: the hypercall in vCPU context; xen_evtchn_wake_polling() in any
  * context; the poll timer's callback in softirq context.
  */
 
@@ -144,18 +145,17 @@ out:
 }
 
 /**
- * xen_evtchn_wake_poller() - port @port of @vcpu's VM became pending
- * @vcpu: the port's target vCPU
- * @port: the port
+ * xen_evtchn_wake_polling() - wake @vcpu if it still blocks in its poll
+ * @vcpu: a vCPU that polls @port, or several ports
+ * @port: the port that became pending
+ *
+ * For xen_evtchn_wake_poller(), which tested poll_evtchn.
  *
  * Context: any; does not sleep.
  */
-void xen_evtchn_wake_poller(struct kvm_vcpu *vcpu, unsigned int port)
+void xen_evtchn_wake_polling(struct kvm_vcpu *vcpu, unsigned int port)
 {
-	int polled = READ_ONCE(vcpu->arch.xen.poll_evtchn);
-
-	if ((polled == port || polled == -1) &&
-	    test_and_clear_bit(vcpu->vcpu_idx, vcpu->kvm->arch.xen.poll_mask)) {
+	if (test_and_clear_bit(vcpu->vcpu_idx, vcpu->kvm->arch.xen.poll_mask)) {
 		trace_xen_evtchn_poll(vcpu->arch.xen.vcpu_id, XEN_POLL_WAKE, port);
 		kvm_make_request(KVM_REQ_UNBLOCK, vcpu);
 		kvm_vcpu_kick(vcpu);

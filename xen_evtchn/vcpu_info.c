@@ -27,8 +27,11 @@
  *
  * Locking: the caches' rwlocks, read side, inside kvm->srcu; the
  * attributes also hold xen_lock and vcpu->mutex.
- * Context: xen_evtchn_raise_selector() in any context; the attributes in
- * process context; the rest in vCPU context.
+ *
+ * Setting a selector bit from a delivery (xen_evtchn_raise_selector()) is
+ * inlined into the delivery paths, from selector.h.
+ *
+ * Context: the attributes in process context; the rest in vCPU context.
  */
 
 #include <linux/kvm_host.h>
@@ -36,92 +39,9 @@
 #include <kvm/xen_accel.h>
 
 #include "xen_evtchn.h"
+#include "selector.h"
 
 #include <trace/events/xen_evtchn.h>
-
-/* evtchn_upcall_pending: byte 0 of vcpu_info in both ABIs. */
-static u8 *upcall_pending(void *vi)
-{
-	return vi;
-}
-
-/*
- * Set bit @word of the selector of the vcpu_info at @vi; true if it was
- * clear.  Only the aligned 32-bit half that holds the bit is touched.
- * Inlined: it is on every delivery's path.
- */
-static __always_inline bool set_selector_bit(void *vi,
-					     const struct xen_2l_abi *abi,
-					     unsigned int word)
-{
-	u32 *half = (u32 *)(vi + abi->selector_off) + word / 32;
-	u32 bit = BIT(word % 32), old = READ_ONCE(*half);
-
-	do {
-		if (old & bit)
-			return false;
-	} while (!try_cmpxchg(half, &old, old | bit));
-	return true;
-}
-
-/*
- * Tell the vCPU of its pending events: by its own upcall vector if it has
- * one (the APIC then kicks it), else by the VM-wide callback, for which
- * the caller kicks it.  True if the vector was injected.
- */
-static bool upcall(struct kvm_vcpu *vcpu)
-{
-	u8 vector = vcpu->arch.xen.upcall_vector;
-
-	trace_xen_evtchn_upcall(vcpu->arch.xen.vcpu_id, vector ?
-				XEN_UPCALL_VECTOR : XEN_UPCALL_CALLBACK);
-	if (!vector)
-		return false;
-	xen_evtchn_count(vcpu->kvm, XEN_STAT_UPCALL_VECTOR);
-	kvm_xen_accel_deliver_vector(vcpu, vector);
-	return true;
-}
-
-/**
- * xen_evtchn_raise_selector() - set a selector bit of a vCPU
- * @vcpu: the target vCPU
- * @abi: the ABI the port was checked against
- * @word: the bit, a port's word in @abi (below 64)
- *
- * In the vCPU's vcpu_info if it is mapped, with evtchn_upcall_pending and
- * the vCPU's own upcall vector if it has one; else in the shadow.
- *
- * Context: any; the caller holds kvm->srcu.
- * Return: true if the vCPU must be kicked for the upcall.
- */
-bool xen_evtchn_raise_selector(struct kvm_vcpu *vcpu,
-			       const struct xen_2l_abi *abi, unsigned int word)
-{
-	struct gfn_to_pfn_cache *gpc = &vcpu->arch.xen.vcpu_info_cache;
-	unsigned long flags;
-	bool kick;
-
-	read_lock_irqsave(&gpc->lock, flags);
-	if (!kvm_xen_accel_gpc_check(vcpu->kvm, gpc,
-				     sizeof(struct vcpu_info))) {
-		read_unlock_irqrestore(&gpc->lock, flags);
-		kick = !test_and_set_bit(word, &vcpu->arch.xen.evtchn_pending_sel);
-		if (kick) {
-			xen_evtchn_count(vcpu->kvm, XEN_STAT_SHADOW);
-			trace_xen_evtchn_upcall(vcpu->arch.xen.vcpu_id,
-						XEN_UPCALL_SHADOW);
-		}
-		return kick;
-	}
-	kick = set_selector_bit(gpc->khva, abi, word);
-	if (kick)
-		WRITE_ONCE(*upcall_pending(gpc->khva), 1);
-	read_unlock_irqrestore(&gpc->lock, flags);
-
-	if (kick)
-		kick = !upcall(vcpu);
-	return kick;
-}
 
 /**
  * xen_evtchn_inject_pending_events() - move the shadow selector to vcpu_info

@@ -141,8 +141,6 @@ int xen_evtchn_set(struct kvm_xen_evtchn *xe, struct kvm *kvm);
 int xen_evtchn_sync_selector(struct kvm *kvm, struct kvm_xen_evtchn *xe);
 
 /* vcpu_info.c */
-bool xen_evtchn_raise_selector(struct kvm_vcpu *vcpu,
-			       const struct xen_2l_abi *abi, unsigned int word);
 void xen_evtchn_inject_pending_events(struct kvm_vcpu *vcpu);
 int xen_evtchn_has_interrupt(struct kvm_vcpu *vcpu);
 void xen_evtchn_inject_vcpu_vector(struct kvm_vcpu *vcpu);
@@ -187,10 +185,29 @@ bool xen_evtchn_hcall_vcpu_op(struct kvm_vcpu *vcpu, bool is_64bit, u64 cmd,
 			      u64 vcpu_id, u64 arg, u64 *result);
 
 /* sched_poll.c */
-void xen_evtchn_wake_poller(struct kvm_vcpu *vcpu, unsigned int port);
+void xen_evtchn_wake_polling(struct kvm_vcpu *vcpu, unsigned int port);
 void xen_evtchn_poll_timeout(struct kvm_vcpu *vcpu);
 bool xen_evtchn_hcall_sched_op(struct kvm_vcpu *vcpu, bool is_64bit, u64 cmd,
 			       u64 arg, u64 *result);
+
+/**
+ * xen_evtchn_wake_poller() - port @port of @vcpu's VM became pending
+ * @vcpu: the port's target vCPU
+ * @port: the port
+ *
+ * Wakes @vcpu if it blocks in SCHEDOP_poll on @port (sched_poll.c).  The
+ * test is inline: every delivery makes it, and it is almost never true.
+ *
+ * Context: any; does not sleep.
+ */
+static inline void xen_evtchn_wake_poller(struct kvm_vcpu *vcpu,
+					  unsigned int port)
+{
+	int polled = READ_ONCE(vcpu->arch.xen.poll_evtchn);
+
+	if (unlikely(polled == port || polled == -1))
+		xen_evtchn_wake_polling(vcpu, port);
+}
 
 /* runstate.c */
 void xen_evtchn_update_runstate(struct kvm_vcpu *vcpu, int state);
