@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Raising a 2-level event channel port.
+ * Raising a 2-level event channel port: for the kernel's senders (routes,
+ * the port table, the timer) and for the VMM's KVM_XEN_HVM_EVTCHN_SEND.
  *
  * Raising port P: set bit P of evtchn_pending in shared_info; unless it was
  * set already or bit P of evtchn_mask is set, have the target vCPU's
@@ -24,7 +25,7 @@
  * guest must send those pages last, as it must for upstream's KVM.
  *
  * Owns nothing; the senders (routes, port table, timer) own their
- * struct kvm_xen_evtchn.  Locking: shared_info's pfn cache rwlock, read
+ * struct kvm_xen_evtchn; the ioctl's is on its stack.  Locking: shared_info's pfn cache rwlock, read
  * side, inside kvm->srcu; never xen_lock.
  *
  * Context: xen_evtchn_set_fast() in any context: an irqfd's wakeup under
@@ -33,6 +34,7 @@
  * caches' rwlocks sleep, interrupt handlers are threaded), the Xen timer's
  * softirq.  It returns -EWOULDBLOCK when shared_info is not mapped;
  * xen_evtchn_set() is its process-context fallback that maps it.
+ * xen_evtchn_send_ioctl() in process context (the VM ioctl).
  */
 
 #include <linux/kthread.h>
@@ -206,8 +208,7 @@ int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 	return set_evtchn(xe, kvm, false);
 }
 
-static noinline int set_evtchn_slow(struct kvm_xen_evtchn *xe,
-				    struct kvm *kvm)
+static int set_evtchn_slow(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 {
 	return set_evtchn(xe, kvm, true);
 }
@@ -248,6 +249,19 @@ static int with_shared_info(struct kvm *kvm, struct kvm_xen_evtchn *xe,
 	return ret;
 }
 
+/* xen_evtchn_set(), inline for the ioctl below. */
+static __always_inline int set_evtchn_mapping(struct kvm_xen_evtchn *xe,
+					      struct kvm *kvm)
+{
+	int ret;
+
+	might_sleep();
+	ret = set_evtchn(xe, kvm, false);
+	if (ret != -EWOULDBLOCK)
+		return ret;
+	return with_shared_info(kvm, xe, set_evtchn_slow);
+}
+
 /**
  * xen_evtchn_set() - raise an event channel, in process context
  * @xe: the port, its target vCPU and priority
@@ -261,13 +275,42 @@ static int with_shared_info(struct kvm *kvm, struct kvm_xen_evtchn *xe,
  */
 int xen_evtchn_set(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 {
+	return set_evtchn_mapping(xe, kvm);
+}
+
+/**
+ * xen_evtchn_send_ioctl() - KVM_XEN_HVM_EVTCHN_SEND
+ * @kvm: the VM
+ * @evt: the port, the target vCPU (its APIC ID) and the priority
+ *
+ * The VMM raises a port of the guest, one it emulates itself or any other,
+ * as a send from outside would.  Here rather than in a file of its own so
+ * that the ioctl runs the delivery inline.
+ *
+ * Context: process context; may sleep.
+ * Return: 0 when the event is pending (delivered now, already pending, or
+ * masked); -EINVAL for port 0, a port past the ABI's limit, a priority
+ * other than 2-level, or a vCPU that does not exist; or the error of
+ * mapping shared_info (-EINVAL when none is set).
+ */
+int xen_evtchn_send_ioctl(struct kvm *kvm, struct kvm_irq_routing_xen_evtchn *evt)
+{
+	struct kvm_xen_evtchn xe = {
+		.port = evt->port,
+		.vcpu_id = evt->vcpu,
+		.vcpu_idx = -1,
+		.priority = evt->priority,
+	};
 	int ret;
 
-	might_sleep();
-	ret = set_evtchn(xe, kvm, false);
-	if (ret != -EWOULDBLOCK)
-		return ret;
-	return with_shared_info(kvm, xe, set_evtchn_slow);
+	if (!evt->port || evt->port >= xen_evtchn_max_port(kvm) ||
+	    evt->priority != KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL)
+		return -EINVAL;
+
+	ret = set_evtchn_mapping(&xe, kvm);
+	xen_evtchn_count(kvm, XEN_STAT_SENDS + XEN_SEND_IOCTL);
+	trace_xen_evtchn_send(evt->port, XEN_SEND_IOCTL, ret);
+	return ret >= 0 || ret == -ENOTCONN ? 0 : ret;
 }
 
 /*

@@ -139,6 +139,8 @@ int xen_evtchn_vcpu_idx(struct kvm *kvm, u32 vcpu_id);
 int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm);
 int xen_evtchn_set(struct kvm_xen_evtchn *xe, struct kvm *kvm);
 int xen_evtchn_sync_selector(struct kvm *kvm, struct kvm_xen_evtchn *xe);
+int xen_evtchn_send_ioctl(struct kvm *kvm,
+			  struct kvm_irq_routing_xen_evtchn *evt);
 
 /* vcpu_info.c */
 void xen_evtchn_inject_pending_events(struct kvm_vcpu *vcpu);
@@ -160,10 +162,6 @@ void xen_evtchn_get_shared_info(struct kvm *kvm, struct kvm_xen_hvm_attr *data);
 int xen_evtchn_setup_route(struct kvm *kvm,
 			   struct kvm_kernel_irq_routing_entry *e,
 			   const struct kvm_irq_routing_entry *ue);
-
-/* evtchn_send.c */
-int xen_evtchn_send_ioctl(struct kvm *kvm,
-			  struct kvm_irq_routing_xen_evtchn *evt);
 
 /* ports.c */
 void xen_evtchn_ports_init(struct xen_evtchn_vm *xvm);

@@ -114,7 +114,8 @@ void xen_evtchn_sync_at_setup(struct kvm *k, struct kvm_xen_evtchn *xe)
 	xen_evtchn_sync_selector(k, xe);
 }
 
-void xen_evtchn_wake_poller(struct kvm_vcpu *vcpu, unsigned int port)
+/* Reached only for a vCPU polling @port or several ports (xen_evtchn.h). */
+void xen_evtchn_wake_polling(struct kvm_vcpu *vcpu, unsigned int port)
 {
 	polled_port = port;
 }
@@ -224,6 +225,7 @@ static void test_unmasked(bool lm)
 {
 	struct kvm_xen_evtchn e = ev(lm ? 130 : 66, 5);
 
+	vcpus[1].arch.xen.poll_evtchn = -1;	/* polls several ports */
 	CHECK(xen_evtchn_set_fast(&e, &kvm) == 1);
 	CHECK(pending(e.port));
 	CHECK(sel(1, lm) == 1ull << (e.port / (lm ? 64 : 32)));
@@ -243,6 +245,7 @@ static void test_vector(bool lm)
 	vcpus[0].arch.xen.upcall_vector = 0x40;
 	CHECK(xen_evtchn_set_fast(&e, &kvm) == 1);
 	CHECK(vcpus[0].vectors == 1 && vcpus[0].kicks == 0);
+	CHECK(polled_port == -1);	/* not polling: no wake-up */
 }
 
 static void test_masked(bool lm)
@@ -250,6 +253,7 @@ static void test_masked(bool lm)
 	struct kvm_xen_evtchn e = ev(9, 0);
 
 	mask(9, lm);
+	vcpus[0].arch.xen.poll_evtchn = 9;
 	CHECK(xen_evtchn_set_fast(&e, &kvm) == -ENOTCONN);
 	CHECK(pending(9));
 	CHECK(sel(0, lm) == 0 && vinfo[0]->evtchn_upcall_pending == 0);

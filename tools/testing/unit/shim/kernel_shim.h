@@ -40,6 +40,8 @@ typedef u64 gpa_t;
 #define __packed		__attribute__((__packed__))
 #define BUILD_BUG_ON(c)		static_assert(!(c), #c)
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define likely(x)		__builtin_expect(!!(x), 1)
+#define unlikely(x)		__builtin_expect(!!(x), 0)
 
 /* One "CPU": a per-CPU object is a plain one. */
 #define __percpu
