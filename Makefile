@@ -21,6 +21,7 @@
 #   make guest-boots  boot the real Xen guest BOOTS times on each KVM
 #   make fuzz     the Xen ioctl/hypercall fuzzer, SEED and OPS
 #   make bench    every Xen path, stock KVM against ours, ROUNDS rounds
+#   make bench-profile  perf in the VM: where the host paths' time goes
 #   make clean
 
 # The Debian kernel series the VM boots, and whose source and headers are
@@ -224,6 +225,18 @@ bench:
 bench-installed: $(SRC_STAMP) need-stock-xen
 	@tools/testing/bench.sh $(ROUNDS)
 
+# Where the host paths' time goes, stock KVM against ours: perf in the VM.
+bench-profile:
+	@tools/build/deps.sh $(KVER)
+	@$(MAKE) --no-print-directory bench-profile-installed
+
+bench-profile-installed: $(SRC_STAMP) need-stock-xen
+	@EXTRA_PROGRAMS=/usr/bin/perf tools/testing/vm/one-test.sh \
+		bench-profile tools/testing/vm/bench/profile.sh \
+		xen_evtchn/xen_bench 900 1000 "" >$(OBJ)/bench-profile.tap; \
+	rc=$$?; grep -v '^# profile:' $(OBJ)/bench-profile.tap; \
+	sed -n 's/^# profile: //p' $(OBJ)/bench-profile.tap; exit $$rc
+
 # The VM suite on a kernel with lockdep, KASAN, UBSAN, kmemleak; and on
 # the same with PREEMPT_RT.
 check-debug check-rt:
@@ -248,6 +261,6 @@ clean:
 	qemu xen-guest lint check check-installed check-kernel check-debug \
 	check-debug-installed check-rt check-rt-installed check-guest \
 	check-guest-installed guest-boots guest-boots-installed fuzz bench \
-	bench-installed \
+	bench-installed bench-profile bench-profile-installed \
 	fuzz-installed run \
 	run-installed clean

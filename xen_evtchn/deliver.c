@@ -25,8 +25,9 @@
  * guest must send those pages last, as it must for upstream's KVM.
  *
  * Owns nothing; the senders (routes, port table, timer) own their
- * struct kvm_xen_evtchn; the ioctl's is on its stack.  Locking: shared_info's pfn cache rwlock, read
- * side, inside kvm->srcu; never xen_lock.
+ * struct kvm_xen_evtchn; the ioctl's is on its stack.  Locking:
+ * shared_info's pfn cache rwlock, read side, inside kvm->srcu; never
+ * xen_lock.
  *
  * Context: xen_evtchn_set_fast() in any context: an irqfd's wakeup under
  * the eventfd's wait-queue lock (hard-IRQ context when a device's

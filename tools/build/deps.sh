@@ -22,7 +22,7 @@ done
 [[ " ${kvers[*]} " == *" 6.12 "* ]] || kvers+=(6.12)
 
 tools=(build-essential bc bison flex libelf-dev cpio xz-utils kmod
-       busybox-static qemu-system-x86 sparse perl shellcheck dkms)
+       busybox-static qemu-system-x86 sparse perl shellcheck dkms linux-perf)
 
 have_all() {
 	local p

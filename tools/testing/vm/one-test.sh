@@ -5,7 +5,8 @@
 # modules: builds them and the selftests, packs the test with one of the
 # selftest programs, boots, and prints run.sh's TAP (its exit status too).
 # Needs KREL, BUILD, OBJ, MOD_OBJ, KVM_OBJ, VM_PRELOAD (exported by the
-# Makefile).
+# Makefile).  EXTRA_PROGRAMS, if set, names more programs (absolute paths,
+# space-separated) to put in the VM's /tests/bin.
 #
 # usage: one-test.sh NAME TEST.sh PROGRAM TEST_SECONDS VM_SECONDS ARGS [TESTMOD]...
 #   PROGRAM  a program of the project's selftests, by its path in their
@@ -25,6 +26,9 @@ make -s --no-print-directory kvm selftests
 testmods=()
 for m in "$@"; do
 	testmods+=(-m "test:$TEST_MOD_OBJ/$m.ko")
+done
+for p in ${EXTRA_PROGRAMS:-}; do
+	testmods+=(-b "$p")
 done
 out=$OBJ/$name
 mkdir -p "$out"
