@@ -21,6 +21,7 @@
 #   make guest-boots  boot the real Xen guest BOOTS times on each KVM
 #   make fuzz     the Xen ioctl/hypercall fuzzer, SEED and OPS
 #   make bench    every Xen path, stock KVM against ours, ROUNDS rounds
+#                 in each of BOOTS boots
 #   make bench-profile  perf in the VM: where the host paths' time goes
 #   make clean
 
@@ -217,13 +218,14 @@ fuzz-installed: $(SRC_STAMP)
 # Every Xen path, stock KVM against ours, ROUNDS alternating rounds in one
 # VM boot: a table of medians and ratios.
 ROUNDS ?= 5
+BOOTS ?= 3
 
 bench:
 	@tools/build/deps.sh $(KVER)
 	@$(MAKE) --no-print-directory bench-installed
 
 bench-installed: $(SRC_STAMP) need-stock-xen
-	@tools/testing/bench.sh $(ROUNDS)
+	@tools/testing/bench.sh $(ROUNDS) $(BOOTS)
 
 # Where the host paths' time goes, stock KVM against ours: perf in the VM.
 bench-profile:

@@ -1,29 +1,47 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make bench [ROUNDS=5]`: xen_bench.c on the stock KVM (upstream's
-# in-kernel Xen) and on ours, alternately, ROUNDS times in one boot of a
-# test VM, then a table per path: median, min and max on each, and the
-# ratio of the medians, ours over stock.  Guest paths in TSC cycles per
-# operation, host paths in ns.  Then, in a second VM, IRQ bypass pairs
-# through KVM's irqfds with the stock irqbypass.ko and with ours
-# (tools/testing/vm/bench/20-irqbypass_kvm.sh).  Exits non-zero when a
-# run failed.
+# `make bench [ROUNDS=5] [BOOTS=3]`: xen_bench.c on the stock KVM
+# (upstream's in-kernel Xen) and on ours, alternately, ROUNDS times in each
+# of BOOTS boots of a test VM, then a table per path over all of them
+# (tools/testing/bench-table.awk): median, min and max on each, the ratio
+# of the medians, ours over stock, and the range of the boots' ratios.
+# Guest paths in TSC cycles per operation, host paths in ns.  Then, in one
+# more VM, IRQ bypass pairs through KVM's irqfds with the stock
+# irqbypass.ko and with ours (tools/testing/vm/bench/20-irqbypass_kvm.sh).
+# Exits non-zero when a run failed.
 # Needs what one-test.sh needs (exported by the Makefile).
 #
-# usage: bench.sh ROUNDS
+# usage: bench.sh ROUNDS BOOTS
 set -euo pipefail
 
-rounds=$1
-vm=$(cd "$(dirname "$0")/vm" && pwd)
+rounds=$1 boots=$2
+top=$(cd "$(dirname "$0")/../.." && pwd)
+vm=$top/tools/testing/vm
 tap=$OBJ/bench.tap
+raw=$OBJ/bench.raw
 rc=0
-"$vm/one-test.sh" bench "$vm/bench/10-xen_bench.sh" xen_evtchn/xen_bench \
-	1200 1400 "vmtest.bench_rounds=$rounds" >"$tap" || rc=$?
+: >"$tap"
+: >"$raw"
+# Each boot's code lands at its own addresses: under TCG, where a path's
+# code falls on pages changes its cost, so a boot is one sample of that.
+for boot in $(seq "$boots"); do
+	"$vm/one-test.sh" "bench-$boot" "$vm/bench/10-xen_bench.sh" \
+		xen_evtchn/xen_bench 1200 1400 "vmtest.bench_rounds=$rounds" \
+		>"$tap.boot" || rc=$?
+	cat "$tap.boot" >>"$tap"
+	sed -n "s/^# bench-raw: \\(.*\\)/\\1 $boot/p" "$tap.boot" >>"$raw"
+done
+rm -f "$tap.boot"
 # IRQ bypass pairs through KVM, in a VM of its own (about 7 minutes).
 "$vm/one-test.sh" bench-irqbypass "$vm/bench/20-irqbypass_kvm.sh" \
 	irqbypass/irqbypass_kvm_bench 900 1000 "" \
-	test_irq_posting bench_irqbypass_kvm >>"$tap" || rc=$?
-grep -v '^# *bench:\|^#   ' "$tap" || true
-sed -n 's/^# bench: //p' "$tap"
+	test_irq_posting bench_irqbypass_kvm >"$tap.pairs" || rc=$?
+cat "$tap.pairs" >>"$tap"
+grep -v '^# *bench\(-raw\)\{0,1\}:\|^#   ' "$tap" || true
+awk -v rounds="$rounds" -v boots="$boots" \
+	-f "$top/tools/testing/bench-table.awk" "$raw" | sed 's/^bench: //' ||
+	rc=1
+sed -n 's/^# bench: //p' "$tap.pairs"
+rm -f "$tap.pairs"
 exit $rc
