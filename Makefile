@@ -21,7 +21,7 @@
 #   make guest-boots  boot the real Xen guest BOOTS times on each KVM
 #   make fuzz     the Xen ioctl/hypercall fuzzer, SEED and OPS
 #   make bench    every Xen path, stock KVM against ours, ROUNDS rounds
-#                 in each of BOOTS boots
+#                 in each of BENCH_BOOTS boots
 #   make bench-profile  perf in the VM: where the host paths' time goes
 #   make clean
 
@@ -215,17 +215,17 @@ fuzz:
 fuzz-installed: $(SRC_STAMP)
 	@tools/testing/fuzz.sh $(SEED) $(OPS)
 
-# Every Xen path, stock KVM against ours, ROUNDS alternating rounds in one
-# VM boot: a table of medians and ratios.
+# Every Xen path, stock KVM against ours, ROUNDS alternating rounds in each
+# of BENCH_BOOTS VM boots: a table of medians and ratios.
 ROUNDS ?= 5
-BOOTS ?= 3
+BENCH_BOOTS ?= 3
 
 bench:
 	@tools/build/deps.sh $(KVER)
 	@$(MAKE) --no-print-directory bench-installed
 
 bench-installed: $(SRC_STAMP) need-stock-xen
-	@tools/testing/bench.sh $(ROUNDS) $(BOOTS)
+	@tools/testing/bench.sh $(ROUNDS) $(BENCH_BOOTS)
 
 # Where the host paths' time goes, stock KVM against ours: perf in the VM.
 bench-profile:

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make bench [ROUNDS=5] [BOOTS=3]`: xen_bench.c on the stock KVM
+# `make bench [ROUNDS=5] [BENCH_BOOTS=3]`: xen_bench.c on the stock KVM
 # (upstream's in-kernel Xen) and on ours, alternately, ROUNDS times in each
 # of BOOTS boots of a test VM, then a table per path over all of them
 # (tools/testing/bench-table.awk): median, min and max on each, the ratio
