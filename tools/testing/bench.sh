@@ -30,7 +30,9 @@ for boot in $(seq "$boots"); do
 		xen_evtchn/xen_bench 1200 1400 "vmtest.bench_rounds=$rounds" \
 		>"$tap.boot" || rc=$?
 	cat "$tap.boot" >>"$tap"
-	sed -n "s/^# bench-raw: \\(.*\\)/\\1 $boot/p" "$tap.boot" >>"$raw"
+	# The VM's serial line ends its lines with CR LF.
+	tr -d '\r' <"$tap.boot" |
+		sed -n "s/^# bench-raw: \\(.*\\)/\\1 $boot/p" >>"$raw"
 done
 rm -f "$tap.boot"
 # IRQ bypass pairs through KVM, in a VM of its own (about 7 minutes).

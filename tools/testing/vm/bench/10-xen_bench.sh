@@ -3,8 +3,8 @@
 # Xen) and on ours, alternately, ROUNDS times (vmtest.bench_rounds=, 5 by
 # default), then one more round on ours with the tracepoints on; prints
 # every result as a "bench-raw: KVM PATH VALUE UNIT" line (KVM: stock,
-# ours or traced).  tools/testing/bench.sh boots this BOOTS times and
-# makes the table of all of them.
+# ours or traced).  tools/testing/bench.sh boots this BENCH_BOOTS times
+# and makes the table of all of them.
 # shellcheck shell=sh source=tools/testing/vm/lib.sh
 . /lib/vmtest.sh
 
