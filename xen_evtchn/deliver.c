@@ -250,13 +250,18 @@ static int with_shared_info(struct kvm *kvm, struct kvm_xen_evtchn *xe,
 	return ret;
 }
 
-/* xen_evtchn_set(), inline for the ioctl below. */
+/*
+ * xen_evtchn_set(), inline for the ioctl below.  Process context: the
+ * callers but the ioctl, which is process context by construction, say so
+ * with might_sleep().  That is a voluntary preemption point too, which
+ * cost the ioctl about as much as its counters (Documentation/
+ * performance.rst).  The slow path's mapping takes a mutex.
+ */
 static __always_inline int set_evtchn_mapping(struct kvm_xen_evtchn *xe,
 					      struct kvm *kvm)
 {
 	int ret;
 
-	might_sleep();
 	ret = set_evtchn(xe, kvm, false);
 	if (ret != -EWOULDBLOCK)
 		return ret;
@@ -276,6 +281,7 @@ static __always_inline int set_evtchn_mapping(struct kvm_xen_evtchn *xe,
  */
 int xen_evtchn_set(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 {
+	might_sleep();
 	return set_evtchn_mapping(xe, kvm);
 }
 

@@ -46,7 +46,7 @@ struct xen_evtchn_port {
 
 static struct xen_evtchn_vm *vm_of(struct kvm *kvm)
 {
-	return kvm_xen_accel_vm_data(kvm);
+	return kvm_xen_accel_bound_data(kvm);
 }
 
 static void free_port(struct xen_evtchn_port *p)

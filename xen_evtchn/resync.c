@@ -53,7 +53,7 @@ static unsigned long owed_index(const struct kvm_xen_evtchn *xe)
  */
 void xen_evtchn_sync_at_setup(struct kvm *kvm, struct kvm_xen_evtchn *xe)
 {
-	struct xen_evtchn_vm *xvm = kvm_xen_accel_vm_data(kvm);
+	struct xen_evtchn_vm *xvm = kvm_xen_accel_bound_data(kvm);
 
 	might_sleep();
 	if (xen_evtchn_sync_selector(kvm, xe) != -ENODATA)
@@ -77,7 +77,7 @@ void xen_evtchn_sync_at_setup(struct kvm *kvm, struct kvm_xen_evtchn *xe)
  */
 void xen_evtchn_resync(struct kvm *kvm)
 {
-	struct xen_evtchn_vm *xvm = kvm_xen_accel_vm_data(kvm);
+	struct xen_evtchn_vm *xvm = kvm_xen_accel_bound_data(kvm);
 	unsigned long index;
 	void *entry;
 

@@ -59,7 +59,7 @@ static struct kvm_xen_evtchn timer_event(struct kvm_vcpu *vcpu)
 
 static unsigned long *timer_waiting(struct kvm_vcpu *vcpu)
 {
-	struct xen_evtchn_vm *xvm = kvm_xen_accel_vm_data(vcpu->kvm);
+	struct xen_evtchn_vm *xvm = kvm_xen_accel_bound_data(vcpu->kvm);
 
 	return xvm->timer_waiting;
 }

@@ -90,7 +90,7 @@ struct xen_evtchn_vm {
 /* Count one @stat for @kvm, a bound VM.  Any context. */
 static inline void xen_evtchn_count(struct kvm *kvm, enum xen_evtchn_stat stat)
 {
-	struct xen_evtchn_vm *xvm = kvm_xen_accel_vm_data(kvm);
+	struct xen_evtchn_vm *xvm = kvm_xen_accel_bound_data(kvm);
 
 	this_cpu_inc(xvm->stats->count[stat]);
 }

@@ -21,16 +21,17 @@
  * ops without them); any other op may be NULL, and that entry point then
  * behaves as if no accelerator were bound.
  *
- * The per-VM data of each bound VM is kept in the VM's own struct
- * kvm_xen, in evtchn_ports, the ID map where upstream's xen.o keeps its
- * port table and which nothing else in KVM touches: the hook uses its
- * tree as an xarray whose one entry, a struct of the hook's that holds
- * the data, is read with one load (kvm_xen_accel_vm_data()).  The rebuilt
- * kvm.ko must keep the layout of
- * struct kvm that the distribution's headers give, since xen_evtchn.ko and
- * every other module that sees struct kvm is built against those headers,
- * so it cannot add a field of its own, and a global map keyed by the
- * address of struct kvm would cost a walk through a deep tree per event.
+ * The per-VM data of each bound VM is kept in the VM's own struct kvm_xen,
+ * in evtchn_ports, the ID map where upstream's xen.o keeps its port table
+ * and which nothing else in KVM touches: the hook uses its tree as an
+ * xarray whose one entry, a struct of the hook's that holds the data, is
+ * read with two loads (kvm_xen_accel_bound_data() in the accelerator, which
+ * tests nothing; kvm_xen_accel_vm_data() in the hook, which tests whether
+ * the VM is bound).  The rebuilt kvm.ko must keep the layout of struct kvm
+ * that the distribution's headers give, since xen_evtchn.ko and every other
+ * module that sees struct kvm is built against those headers, so it cannot
+ * add a field of its own, and a global map keyed by the address of struct
+ * kvm would cost a walk through a deep tree per event.
  * (On 6.1 that struct also holds the Xen state that 6.1's struct kvm_xen
  * lacks: compat/include/kvm/xen_accel_compat.h, included at the end,
  * which is also where everything that differs between the supported

@@ -386,6 +386,16 @@ static inline void kvm_xen_accel_eventfd_signal(struct eventfd_ctx *ctx)
 #error "xen-evtchn-accel supports Linux 6.1 and 6.12 (Documentation/kernels.rst)"
 #endif
 
+/*
+ * The accelerator's per-VM data of a VM bound to it.  For the accelerator,
+ * which the hook calls for bound VMs only, so that its events test
+ * nothing.  Any context.
+ */
+static inline void *kvm_xen_accel_bound_data(struct kvm *kvm)
+{
+	return READ_ONCE(kvm_xen_accel_vm(kvm)->data);
+}
+
 /* The accelerator's per-VM data; NULL if the VM is not bound.  Any context. */
 static inline void *kvm_xen_accel_vm_data(struct kvm *kvm)
 {

@@ -75,7 +75,7 @@ static struct vcpu_info *vinfo[2];
 static u8 guest_mem[PAGE_SIZE];
 static int polled_port;
 
-void *kvm_xen_accel_vm_data(struct kvm *k)
+void *kvm_xen_accel_bound_data(struct kvm *k)
 {
 	return &xvm;
 }

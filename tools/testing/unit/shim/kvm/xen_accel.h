@@ -21,7 +21,7 @@ static inline void kvm_xen_accel_cpuid_leaves(struct kvm_vcpu *vcpu,
 	*limit = vcpu->arch.xen.cpuid.limit;
 }
 
-void *kvm_xen_accel_vm_data(struct kvm *kvm);
+void *kvm_xen_accel_bound_data(struct kvm *kvm);
 int kvm_xen_accel_read_guest_virt(struct kvm_vcpu *vcpu, u64 gva, void *buf,
 				  unsigned int len);
 int kvm_xen_accel_deliver_vector(struct kvm_vcpu *vcpu, u8 vector);
