@@ -65,11 +65,20 @@ static const struct kvm_xen_accel_ops *xen_accel;
  * indirect one (a retpoline on most x86 hosts).  They are called only for
  * bound VMs, hence only while the accelerator is registered, and only
  * where its op is not NULL.
+ *
+ * An irqfd's event, the most frequent and the one entry point that runs in
+ * any context, tests neither: Xen routing entries exist only in bound VMs
+ * (kvm_xen_setup_evtchn() binds), and where the op is NULL its static call
+ * points at no_set_evtchn_fast().
  */
+static int no_set_evtchn_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
+{
+	return -EINVAL;
+}
+
 DEFINE_STATIC_CALL_NULL(xen_accel_evtchn_send,
 			*((struct kvm_xen_accel_ops *)0)->evtchn_send);
-DEFINE_STATIC_CALL_NULL(xen_accel_set_evtchn_fast,
-			*((struct kvm_xen_accel_ops *)0)->set_evtchn_fast);
+DEFINE_STATIC_CALL(xen_accel_set_evtchn_fast, no_set_evtchn_fast);
 DEFINE_STATIC_CALL_NULL(xen_accel_hypercall,
 			*((struct kvm_xen_accel_ops *)0)->hypercall);
 DEFINE_STATIC_CALL_NULL(xen_accel_has_interrupt,
@@ -81,7 +90,7 @@ DEFINE_STATIC_CALL_NULL(xen_accel_update_runstate,
 DEFINE_STATIC_CALL_NULL(xen_accel_timer_expired,
 			*((struct kvm_xen_accel_ops *)0)->timer_expired);
 
-/* Point the static calls at @ops' functions, or at nothing. */
+/* Point the static calls at @ops' functions, or at their defaults. */
 static void set_static_calls(const struct kvm_xen_accel_ops *ops)
 {
 	static const struct kvm_xen_accel_ops none;
@@ -89,7 +98,8 @@ static void set_static_calls(const struct kvm_xen_accel_ops *ops)
 	lockdep_assert_held(&xen_accel_lock);
 	ops = ops ?: &none;
 	static_call_update(xen_accel_evtchn_send, ops->evtchn_send);
-	static_call_update(xen_accel_set_evtchn_fast, ops->set_evtchn_fast);
+	static_call_update(xen_accel_set_evtchn_fast,
+			   ops->set_evtchn_fast ?: no_set_evtchn_fast);
 	static_call_update(xen_accel_hypercall, ops->hypercall);
 	static_call_update(xen_accel_has_interrupt, ops->has_interrupt);
 	static_call_update(xen_accel_inject_pending_events,
@@ -330,11 +340,7 @@ int kvm_xen_setup_evtchn(struct kvm *kvm,
 
 int kvm_xen_set_evtchn_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 {
-	const struct kvm_xen_accel_ops *ops = accel_of(kvm);
-
-	/* Xen routing entries exist only in bound VMs. */
-	return ops && ops->set_evtchn_fast ?
-	       static_call(xen_accel_set_evtchn_fast)(xe, kvm) : -EINVAL;
+	return static_call(xen_accel_set_evtchn_fast)(xe, kvm);
 }
 
 /*
