@@ -3,7 +3,9 @@
 #
 # Helpers for the test scripts that run inside the VM (sourced as
 # /lib/vmtest.sh).  Each helper prints what it does; any failure exits the
-# test script with a non-zero status.
+# test script with a non-zero status.  POSIX sh has no local variables: a
+# helper's own are prefixed with its name, so that they cannot clobber a
+# caller's.
 
 fail() {
 	echo "FAIL: $*"
@@ -12,17 +14,17 @@ fail() {
 
 # load DIR NAME [PARAMS...]: insmod /modules/DIR/NAME.ko
 load() {
-	dir=$1 name=$2
+	load_ko=$1/$2.ko
 	shift 2
-	echo "insmod $dir/$name.ko $*"
-	insmod "/modules/$dir/$name.ko" "$@" || fail "loading $dir/$name.ko"
+	echo "insmod $load_ko $*"
+	insmod "/modules/$load_ko" "$@" || fail "loading $load_ko"
 }
 
 # unload NAME...: rmmod each, in the order given
 unload() {
-	for m in "$@"; do
-		echo "rmmod $m"
-		rmmod "$m" || fail "unloading $m"
+	for unload_m in "$@"; do
+		echo "rmmod $unload_m"
+		rmmod "$unload_m" || fail "unloading $unload_m"
 	done
 }
 
@@ -89,18 +91,18 @@ stock_xen() {
 # program's tests skipped, which the harness itself counts as passed
 # ("# Totals: ... skip:N").
 run_to() {
-	file=$1
+	run_to_file=$1
 	shift
-	prog=$(command -v "$1") || fail "no test program $1"
+	run_to_prog=$(command -v "$1") || fail "no test program $1"
 	shift
-	echo "run $prog $*"
+	echo "run $run_to_prog $*"
 	# By full path: KVM selftests open their own ELF file by argv[0].
-	{ "$prog" "$@"; echo $? >/tmp/run.rc; } 2>&1 | tee "$file"
-	rc=$(cat /tmp/run.rc)
-	[ "$rc" -eq 4 ] && { echo "$prog skipped"; exit 4; }
-	grep -q '^# Totals: .* skip:[1-9]' "$file" &&
-		{ echo "$prog skipped some of its tests"; exit 4; }
-	[ "$rc" -eq 0 ] || fail "$prog exited with status $rc"
+	{ "$run_to_prog" "$@"; echo $? >/tmp/run.rc; } 2>&1 | tee "$run_to_file"
+	run_to_rc=$(cat /tmp/run.rc)
+	[ "$run_to_rc" -eq 4 ] && { echo "$run_to_prog skipped"; exit 4; }
+	grep -q '^# Totals: .* skip:[1-9]' "$run_to_file" &&
+		{ echo "$run_to_prog skipped some of its tests"; exit 4; }
+	[ "$run_to_rc" -eq 0 ] || fail "$run_to_prog exited with status $run_to_rc"
 }
 
 # run PROGRAM [ARGS...]: as run_to, the output not kept.
@@ -111,9 +113,9 @@ run() {
 # Unload whatever a test left loaded, so that one failing test does not
 # make the next ones fail too.  Called by /init after each test.
 cleanup_modules() {
-	for m in test_splat test_irqbypass bench_irqbypass bench_irqbypass_kvm xen_evtchn vfio_pci vfio_pci_core vfio_iommu_type1 \
+	for cleanup_m in test_splat test_irqbypass bench_irqbypass bench_irqbypass_kvm xen_evtchn vfio_pci vfio_pci_core vfio_iommu_type1 \
 		 vfio_virqfd vfio kvm_amd kvm_intel kvm irqbypass test_irq_posting; do
-		loaded "$m" && rmmod "$m"
+		loaded "$cleanup_m" && rmmod "$cleanup_m"
 	done
 	return 0
 }
