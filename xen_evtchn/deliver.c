@@ -251,11 +251,11 @@ static int with_shared_info(struct kvm *kvm, struct kvm_xen_evtchn *xe,
 }
 
 /*
- * xen_evtchn_set(), inline for the ioctl below.  Process context: the
- * callers but the ioctl, which is process context by construction, say so
- * with might_sleep().  That is a voluntary preemption point too, which
- * cost the ioctl about as much as its counters (Documentation/
- * performance.rst).  The slow path's mapping takes a mutex.
+ * xen_evtchn_set() but for its might_sleep(), inline for the ioctl below.
+ * Process context.  The ioctl is so by construction and leaves the check
+ * out: might_sleep() is also a voluntary preemption point, which cost the
+ * ioctl about as much as its counters (Documentation/performance.rst).
+ * The slow path's mapping takes a mutex, which makes the check itself.
  */
 static __always_inline int set_evtchn_mapping(struct kvm_xen_evtchn *xe,
 					      struct kvm *kvm)
