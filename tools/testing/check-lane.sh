@@ -35,7 +35,9 @@ report() {
 
 lane() {
 	local krel out
-	if ! out=$(make -s --no-print-directory selftests xen-guest 2>&1); then
+	# The two lanes share these builds: one lane builds them at a time.
+	if ! out=$(flock "$BUILD/.selftests.lock" \
+			make -s --no-print-directory selftests xen-guest 2>&1); then
 		echo "not ok - $name: build selftests and the Xen guest"
 		tail -n 40 <<<"$out" | sed 's/^/# /'
 		return

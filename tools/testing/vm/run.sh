@@ -45,15 +45,72 @@ mkdir -p "$out"
 : >"$out/console.log"
 : >"$out/tap.log"
 
-timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
+# QEMU's monitor, on a pair of pipes, is asked only when the VM overruns:
+# where each vCPU is then goes into the report (a hang with no splat, such
+# as a vCPU stuck inside TCG, shows nothing else).
+mon=$out/monitor
+rm -f "$mon.in" "$mon.out" "$out/vcpus.log"
+mkfifo "$mon.in" "$mon.out"
+qemu-system-x86_64 \
 	-accel tcg,thread=single -cpu max -smp "$cpus" -m 2048 -machine q35 \
 	-nodefaults -display none -no-reboot \
 	-device amd-iommu,intremap=on -device edu \
 	-kernel "$image" -initrd "$initrd" \
 	-append "console=ttyS0 loglevel=7 panic=-1 vmtest.timeout=$test_timeout $args" \
 	-serial "file:$out/console.log" -serial "file:$out/tap.log" \
-	>"$out/qemu.log" 2>&1
+	-monitor "pipe:$mon" >"$out/qemu.log" 2>&1 &
+qemu_pid=$!
+
+# After VM_SECONDS: record the vCPUs' registers, then stop QEMU.
+watchdog() {
+	local nap
+	sleep "$vm_timeout" &
+	nap=$!
+	trap 'kill $nap; exit 0' TERM
+	wait $nap
+	printf 'info cpus\ninfo registers -a\n' |
+		timeout 5 tee "$mon.in" >/dev/null
+	timeout 5 cat "$mon.out" >"$out/vcpus.log"
+	kill $qemu_pid
+	sleep 10
+	kill -9 $qemu_pid
+}
+watchdog 2>/dev/null &
+watchdog_pid=$!
+wait $qemu_pid
 qemu_rc=$?
+kill $watchdog_pid 2>/dev/null
+wait $watchdog_pid
+rm -f "$mon.in" "$mon.out"
+
+# Each vCPU's RIP line from vcpus.log, with the kernel symbol the RIP
+# falls in when the image's System.map is at hand, moved by the KASLR
+# offset that the VM's /init logged (a RIP in a module, in a nested guest
+# or in user space names no symbol of the map).
+where_vcpus() {
+	local map=/boot/System.map-$krel line rip sym text base slide=0
+	case $image in
+	*/arch/x86/boot/bzImage) map=${image%/arch/x86/boot/bzImage}/System.map ;;
+	esac
+	[ -r "$map" ] || map=
+	if [ -n "$map" ]; then
+		text=$(sed -n 's/^\([0-9a-f]*\) T _text$/\1/p' "$map")
+		base=$(tr -d '\r' <"$out/console.log" |
+			sed -n 's/.*vmtest: kernel _text at \([0-9a-f]*\)$/\1/p')
+		[ -z "$text" ] || [ -z "$base" ] || slide=$((0x$base - 0x$text))
+	fi
+	grep -E '^(CPU#|RIP=)' "$out/vcpus.log" | tr -d '\r' |
+	while read -r line; do
+		rip=$(sed -n 's/^RIP=\([0-9a-f]*\).*/\1/p' <<<"$line")
+		sym=
+		if [ -n "$rip" ] && [ -n "$map" ]; then
+			rip=$(printf '%016x' $((0x$rip - slide)))
+			sym=$( (cat "$map"; echo "$rip = RIP") | LC_ALL=C sort |
+				grep -B1 ' = RIP$' | grep -v ' = RIP$' | cut -d' ' -f3)
+		fi
+		echo "$line${sym:+ ($sym)}"
+	done
+}
 
 failed=0
 grep -E '^(not )?ok |^#|^1\.\.' "$out/tap.log" | sed "s/^\\(\\(not \\)\\?ok\\) [0-9]* - /\\1 - $name: /"
@@ -61,7 +118,7 @@ grep -q '^not ok ' "$out/tap.log" && failed=1
 
 if ! grep -q '^vmtest: all tests ran' "$out/tap.log"; then
 	failed=1
-	if [ $qemu_rc -eq 124 ] || [ $qemu_rc -eq 137 ]; then
+	if [ -e "$out/vcpus.log" ]; then
 		why="killed after ${vm_timeout}s"
 	else
 		why="QEMU exit status $qemu_rc"
@@ -69,6 +126,7 @@ if ! grep -q '^vmtest: all tests ran' "$out/tap.log"; then
 	echo "not ok - $name: the VM ran all its tests # $why"
 	sed 's/^/# qemu: /' "$out/qemu.log"
 	tail -n 30 "$out/console.log" | sed 's/^/# console: /'
+	[ ! -e "$out/vcpus.log" ] || where_vcpus | sed 's/^/# vcpus: /'
 fi
 
 # A splat anywhere in the kernel log fails the run, whatever the tests said.
