@@ -453,22 +453,28 @@ EXPORT_SYMBOL_GPL(kvm_get_wall_clock_epoch);
 EXPORT_SYMBOL_GPL(get_kvmclock_ns);
 
 /*
- * What a hypercall needs of the vCPU, read in one call: the general
- * registers, whether the guest is in 64-bit mode for hypercalls, and its
- * privilege level (hypercalls are taken at CPL 0 only).  Which registers
- * hold what is Xen's ABI, the accelerator's business.
+ * What a hypercall needs of the vCPU, read in one call: its privilege
+ * level (hypercalls are taken at CPL 0 only), whether it is in 64-bit mode
+ * for hypercalls, and the registers that @regs names for that mode
+ * (@regs[0] for 32-bit mode, @regs[1] for 64-bit mode).  Which registers
+ * hold what is Xen's ABI, the accelerator's business; only those are read
+ * (the bench counted each read on every hypercall).
  */
-void kvm_xen_accel_read_regs(struct kvm_vcpu *vcpu,
-			     struct kvm_xen_accel_regs *regs)
+void kvm_xen_accel_read_hcall(struct kvm_vcpu *vcpu,
+			      const u8 regs[2][KVM_XEN_ACCEL_HCALL_REGS],
+			      struct kvm_xen_accel_hcall *hc)
 {
+	u64 width;
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(regs->gpr); i++)
-		regs->gpr[i] = kvm_register_read_raw(vcpu, i);
-	regs->is_64bit = is_64_bit_hypercall(vcpu);
-	regs->cpl = kvm_x86_call(get_cpl)(vcpu);
+	hc->is_64bit = is_64_bit_hypercall(vcpu);
+	hc->cpl = kvm_x86_call(get_cpl)(vcpu);
+	width = hc->is_64bit ? U64_MAX : U32_MAX;
+	for (i = 0; i < KVM_XEN_ACCEL_HCALL_REGS; i++)
+		hc->val[i] = kvm_register_read_raw(vcpu,
+						   regs[hc->is_64bit][i]) & width;
 }
-EXPORT_SYMBOL_GPL(kvm_xen_accel_read_regs);
+EXPORT_SYMBOL_GPL(kvm_xen_accel_read_hcall);
 
 /* The hypercall page and the 2-level layout depend on long mode. */
 bool kvm_xen_accel_long_mode(struct kvm_vcpu *vcpu)

@@ -156,15 +156,15 @@ int xen_evtchn_write_hypercall_page(struct kvm_vcpu *vcpu, u64 data)
 	return write_blob_page(vcpu, gpa, index, long_mode);
 }
 
-/* Where the arguments are, in the 64-bit and in the 32-bit ABI. */
-static const int hcall_args_64[6] = {
-	VCPU_REGS_RDI, VCPU_REGS_RSI, VCPU_REGS_RDX,
-	VCPU_REGS_R10, VCPU_REGS_R8, VCPU_REGS_R9,
-};
-
-static const int hcall_args_32[6] = {
-	VCPU_REGS_RBX, VCPU_REGS_RCX, VCPU_REGS_RDX,
-	VCPU_REGS_RSI, VCPU_REGS_RDI, VCPU_REGS_RBP,
+/*
+ * Where the hypercall number and then its six arguments are: in the 32-bit
+ * ABI, and in the 64-bit ABI.
+ */
+static const u8 hcall_regs[2][KVM_XEN_ACCEL_HCALL_REGS] = {
+	{ VCPU_REGS_RAX, VCPU_REGS_RBX, VCPU_REGS_RCX, VCPU_REGS_RDX,
+	  VCPU_REGS_RSI, VCPU_REGS_RDI, VCPU_REGS_RBP },
+	{ VCPU_REGS_RAX, VCPU_REGS_RDI, VCPU_REGS_RSI, VCPU_REGS_RDX,
+	  VCPU_REGS_R10, VCPU_REGS_R8, VCPU_REGS_R9 },
 };
 
 /*
@@ -221,31 +221,26 @@ static int complete_hypercall_from_vmm(struct kvm_vcpu *vcpu)
 int xen_evtchn_hypercall(struct kvm_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
-	struct kvm_xen_accel_regs regs;
-	const int *arg_regs;
-	u64 nr, args[6], width, result;
+	struct kvm_xen_accel_hcall hc;
+	const u64 *args = &hc.val[1];
+	u64 result;
 	int i;
 
 	lockdep_assert_held(&vcpu->mutex);
-	kvm_xen_accel_read_regs(vcpu, &regs);
-	arg_regs = regs.is_64bit ? hcall_args_64 : hcall_args_32;
-	width = regs.is_64bit ? U64_MAX : U32_MAX;
-	nr = regs.gpr[VCPU_REGS_RAX] & width;
-	for (i = 0; i < ARRAY_SIZE(args); i++)
-		args[i] = regs.gpr[arg_regs[i]] & width;
+	kvm_xen_accel_read_hcall(vcpu, hcall_regs, &hc);
 
 	/* Guest user space may make a few hypercalls: the VMM sorts those. */
-	if (regs.cpl == 0 &&
-	    handle_in_kernel(vcpu, regs.is_64bit, nr, args, &result))
+	if (hc.cpl == 0 &&
+	    handle_in_kernel(vcpu, hc.is_64bit, hc.val[0], args, &result))
 		return kvm_xen_accel_complete_hypercall(vcpu, result);
 
 	xen_evtchn_count(vcpu->kvm, XEN_STAT_TO_VMM);
 	run->exit_reason = KVM_EXIT_XEN;
 	run->xen.type = KVM_EXIT_XEN_HCALL;
-	run->xen.u.hcall.longmode = regs.is_64bit;
-	run->xen.u.hcall.cpl = regs.cpl;
-	run->xen.u.hcall.input = nr;
-	for (i = 0; i < ARRAY_SIZE(args); i++)
+	run->xen.u.hcall.longmode = hc.is_64bit;
+	run->xen.u.hcall.cpl = hc.cpl;
+	run->xen.u.hcall.input = hc.val[0];
+	for (i = 0; i < ARRAY_SIZE(run->xen.u.hcall.params); i++)
 		run->xen.u.hcall.params[i] = args[i];
 	vcpu->arch.xen.hypercall_rip = kvm_xen_accel_read_rip(vcpu);
 	vcpu->arch.complete_userspace_io = complete_hypercall_from_vmm;

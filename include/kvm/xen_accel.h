@@ -140,20 +140,25 @@ u64 get_kvmclock_ns(struct kvm *kvm);
 struct kvm_cpuid_entry2 *kvm_find_cpuid_entry_index(struct kvm_vcpu *vcpu,
 						    u32 function, u32 index);
 
+/* A hypercall's number and its six arguments: seven registers. */
+#define KVM_XEN_ACCEL_HCALL_REGS 7
+
 /**
- * struct kvm_xen_accel_regs - the vCPU state a hypercall needs
- * @gpr: the general registers, indexed by VCPU_REGS_*
+ * struct kvm_xen_accel_hcall - the vCPU state a hypercall needs
+ * @val: the registers the caller named, in its order; in 32-bit mode
+ *	their low halves
  * @is_64bit: the guest makes hypercalls in the 64-bit ABI
  * @cpl: the guest's privilege level
  */
-struct kvm_xen_accel_regs {
-	unsigned long gpr[VCPU_REGS_R15 + 1];
+struct kvm_xen_accel_hcall {
+	u64 val[KVM_XEN_ACCEL_HCALL_REGS];
 	bool is_64bit;
 	u8 cpl;
 };
 
-void kvm_xen_accel_read_regs(struct kvm_vcpu *vcpu,
-			     struct kvm_xen_accel_regs *regs);
+void kvm_xen_accel_read_hcall(struct kvm_vcpu *vcpu,
+			      const u8 regs[2][KVM_XEN_ACCEL_HCALL_REGS],
+			      struct kvm_xen_accel_hcall *hc);
 bool kvm_xen_accel_long_mode(struct kvm_vcpu *vcpu);
 unsigned long kvm_xen_accel_read_rip(struct kvm_vcpu *vcpu);
 int kvm_xen_accel_complete_hypercall(struct kvm_vcpu *vcpu, u64 result);
