@@ -13,7 +13,9 @@
 # MSI to give to vfio-pci), with KERNEL_ARGS added to the kernel command
 # line (for the tests to read; and vmtest.stock_xen=0 when STOCK_XEN=0 is
 # in the environment, as the Makefile exports it for 6.1: the stock KVM
-# has no Xen).  The kernel log goes to
+# has no Xen).  With VM_ICOUNT=1 in the environment, QEMU runs in its
+# instruction-count mode: the VM's clocks advance one nanosecond per
+# instruction executed, so that its timings count instructions.  The kernel log goes to
 # OUTDIR/console.log, the tests' TAP to OUTDIR/tap.log.  Prints the tests'
 # TAP lines, then one more result: whether the kernel log is free of
 # splats.  Exits non-zero when a test failed or was skipped, when the VM did
@@ -51,8 +53,10 @@ mkdir -p "$out"
 mon=$out/monitor
 rm -f "$mon.in" "$mon.out" "$out/vcpus.log"
 mkfifo "$mon.in" "$mon.out"
+icount=()
+[ "${VM_ICOUNT:-0}" = 0 ] || icount=(-icount "shift=0,sleep=off")
 qemu-system-x86_64 \
-	-accel tcg,thread=single -cpu max -smp "$cpus" -m 2048 -machine q35 \
+	-accel tcg,thread=single "${icount[@]}" -cpu max -smp "$cpus" -m 2048 -machine q35 \
 	-nodefaults -display none -no-reboot \
 	-device amd-iommu,intremap=on -device edu \
 	-kernel "$image" -initrd "$initrd" \
