@@ -306,7 +306,7 @@ bool xen_evtchn_hcall_send(struct kvm_vcpu *vcpu, u64 arg, u64 *result)
 		kvm_xen_accel_eventfd_signal(p->eventfd);
 		note_send(vcpu->kvm, send.port, XEN_SEND_EVENTFD, 0);
 	} else {
-		ret = xen_evtchn_set(&p->target, vcpu->kvm);
+		ret = xen_evtchn_set_vmm(&p->target, vcpu->kvm);
 		note_send(vcpu->kvm, send.port, p->type == EVTCHNSTAT_ipi ?
 			  XEN_SEND_IPI : XEN_SEND_LOOPBACK, ret);
 		if (ret < 0 && ret != -ENOTCONN)

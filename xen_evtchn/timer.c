@@ -115,7 +115,7 @@ void xen_evtchn_inject_timer_irqs(struct kvm_vcpu *vcpu)
 	atomic_set(&vcpu->arch.xen.timer_pending, 0);
 	if (!test_bit(vcpu->vcpu_idx, timer_waiting(vcpu)))
 		return;
-	if (xen_evtchn_set(&e, vcpu->kvm) < 0 &&
+	if (xen_evtchn_set_vmm(&e, vcpu->kvm) < 0 &&
 	    !READ_ONCE(vcpu->kvm->arch.xen.shinfo_cache.active))
 		return;
 	clear_bit(vcpu->vcpu_idx, timer_waiting(vcpu));

@@ -138,6 +138,7 @@ void xen_evtchn_stats_destroy(struct xen_evtchn_vm *xvm);
 int xen_evtchn_vcpu_idx(struct kvm *kvm, u32 vcpu_id);
 int xen_evtchn_set_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm);
 int xen_evtchn_set(struct kvm_xen_evtchn *xe, struct kvm *kvm);
+int xen_evtchn_set_vmm(struct kvm_xen_evtchn *xe, struct kvm *kvm);
 int xen_evtchn_sync_selector(struct kvm *kvm, struct kvm_xen_evtchn *xe);
 int xen_evtchn_send_ioctl(struct kvm *kvm,
 			  struct kvm_irq_routing_xen_evtchn *evt);

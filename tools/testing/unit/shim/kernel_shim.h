@@ -208,6 +208,8 @@ extern void (*shim_on_read_lock)(rwlock_t *lock);
 /* Single-threaded: a rule about locks always holds. */
 #define lockdep_assert_held(l)		((void)(l))
 #define lockdep_assert_irqs_disabled()	((void)0)
+/* A condition asserted for lockdep is checked. */
+#define lockdep_assert(c)		assert(c)
 
 static inline void mutex_init(struct mutex *m)
 {
