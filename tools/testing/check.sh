@@ -90,13 +90,20 @@ if [ $built = 1 ] && [ -f "$TEST_MOD_OBJ/test_splat.ko" ]; then
 	expect '^not ok - selftest: skip # skipped' "a skipped test counts as a failure"
 	expect '^not ok - selftest: hang # killed' "a hung test is killed at its time limit"
 
+	# Stopped while its kernel boots, with each CPU's registers recorded.
 	"$vm/run.sh" -k "$KREL" -i "$work/selftest.cpio.gz" \
-		-o "$work/overrun" -n overrun -T 1 >"$work/overrun.tap"
+		-o "$work/overrun" -n overrun -T 3 >"$work/overrun.tap"
 	rc=$?
 	if [ $rc -ne 0 ] && grep -q '^not ok - overrun: the VM ran all its tests # killed' "$work/overrun.tap"; then
 		echo "ok - runner: a VM that overruns its time limit fails the run"
 	else
 		echo "not ok - runner: a VM that overruns its time limit fails the run"
+		sed 's/^/# /' "$work/overrun.tap"
+	fi | report
+	if [ "$(grep -c '^# vcpus: RIP=' "$work/overrun.tap")" -eq 2 ]; then
+		echo "ok - runner: an overrun VM's report has each CPU's RIP"
+	else
+		echo "not ok - runner: an overrun VM's report has each CPU's RIP"
 		sed 's/^/# /' "$work/overrun.tap"
 	fi | report
 else
