@@ -133,14 +133,23 @@ static void replace_port(struct xen_evtchn_vm *xvm, u32 send_port,
 	free_port(old);
 }
 
+/*
+ * Once published and the lock dropped, the entry belongs to the table: a
+ * concurrent DEASSIGN, UPDATE or RESET may free it at any time.  What the
+ * pending-at-setup check needs is copied before it is published.
+ */
 static int assign_port(struct xen_evtchn_vm *xvm,
 		       const struct kvm_xen_hvm_attr *data)
 {
 	struct xen_evtchn_port *p = new_port(xvm->kvm, data);
+	struct kvm_xen_evtchn target;
+	bool has_target;
 	int ret;
 
 	if (IS_ERR(p))
 		return PTR_ERR(p);
+	has_target = !p->eventfd;
+	target = p->target;
 	mutex_lock(&xvm->ports_lock);
 	ret = xa_insert(&xvm->ports, data->u.evtchn.send_port, p, GFP_KERNEL);
 	mutex_unlock(&xvm->ports_lock);
@@ -148,8 +157,8 @@ static int assign_port(struct xen_evtchn_vm *xvm,
 		free_port(p);
 		return ret == -EBUSY ? -EEXIST : ret;
 	}
-	if (!p->eventfd)
-		xen_evtchn_sync_at_setup(xvm->kvm, &p->target);
+	if (has_target)
+		xen_evtchn_sync_at_setup(xvm->kvm, &target);
 	return 0;
 }
 

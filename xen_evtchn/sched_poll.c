@@ -179,14 +179,15 @@ void xen_evtchn_poll_timeout(struct kvm_vcpu *vcpu)
  * xen_evtchn_hcall_sched_op() - the guest's sched_op hypercall
  * @vcpu: the vCPU
  * @is_64bit: the hypercall's ABI
- * @cmd: the SCHEDOP
+ * @cmd: the SCHEDOP: an int in Xen's ABI, so the upper half of a 64-bit
+ *	guest's register is ignored
  * @arg: its argument (for SCHEDOP_poll, a struct sched_poll's address)
  * @result: the hypercall's result
  *
  * Context: vCPU context, kvm->srcu held; may block.
  * Return: true if handled (SCHEDOP_poll and SCHEDOP_yield), else false.
  */
-bool xen_evtchn_hcall_sched_op(struct kvm_vcpu *vcpu, bool is_64bit, u64 cmd,
+bool xen_evtchn_hcall_sched_op(struct kvm_vcpu *vcpu, bool is_64bit, int cmd,
 			       u64 arg, u64 *result)
 {
 	/* A poll the VM cannot do (no APIC, no consent) becomes a yield. */

@@ -10,13 +10,17 @@
  * timer_expires is the deadline of the event not yet in shared_info, 0
  * when there is none.
  *
- * When the event cannot be raised at once (shared_info not mapped), it
- * waits: the vCPU's bit in struct xen_evtchn_vm's timer_waiting says so,
- * and the vCPU raises it on its way into the guest.  If shared_info is not
- * set up at all, it keeps waiting, deadline and all, until the VMM sets
- * shared_info again; then xen_evtchn_timer_resume() tells the vCPU to try
- * again.  It is never dropped, except by the guest's or the VMM's own
- * re-arm or stop.
+ * When the event cannot be raised at once, it waits: the vCPU's bit in
+ * struct xen_evtchn_vm's timer_waiting says so, and the vCPU tries again
+ * on its way into the guest.  If that fails too (shared_info not set up,
+ * its memory not mapped, or the port past the current ABI's limit, as in
+ * a restore that sets the timer before LONG_MODE), the event keeps
+ * waiting, deadline and all, until the VMM sets shared_info or the ABI's
+ * width changes: then xen_evtchn_timer_resume() tells the vCPU to try
+ * again.  A TIMER get meanwhile returns the (past) deadline, so that a
+ * saved and restored timer fires again at once.  The event is never
+ * dropped, except by the guest's or the VMM's own re-arm or stop, or with
+ * the vCPU.
  *
  * Owns timer_virq and timer_expires of vcpu->arch.xen, and timer_waiting.
  * timer_pending, which KVM reads to know that the vCPU must call
@@ -64,6 +68,12 @@ static unsigned long *timer_waiting(struct kvm_vcpu *vcpu)
 	return xvm->timer_waiting;
 }
 
+/* The event is in shared_info: newly, already pending, or masked. */
+static bool delivered(int ret)
+{
+	return ret >= 0 || ret == -ENOTCONN;
+}
+
 static void ring_doorbell(struct kvm_vcpu *vcpu)
 {
 	atomic_set(&vcpu->arch.xen.timer_pending, 1);
@@ -85,11 +95,19 @@ enum hrtimer_restart xen_evtchn_timer_expired(struct kvm_vcpu *vcpu)
 	xen_evtchn_count(vcpu->kvm, XEN_STAT_TIMER_FIRED);
 	trace_xen_evtchn_timer(vcpu->arch.xen.vcpu_id, XEN_TIMER_FIRE,
 			       vcpu->arch.xen.timer_expires);
-	if (xen_evtchn_set_fast(&e, vcpu->kvm) == -EWOULDBLOCK) {
-		/* shared_info is not mapped: the vCPU raises it. */
+	if (!delivered(xen_evtchn_set_fast(&e, vcpu->kvm))) {
+		/* Not in shared_info: the vCPU tries again. */
 		trace_xen_evtchn_timer(vcpu->arch.xen.vcpu_id, XEN_TIMER_DEFER,
 				       vcpu->arch.xen.timer_expires);
 		set_bit(vcpu->vcpu_idx, timer_waiting(vcpu));
+		/*
+		 * Waiting before the doorbell, fully ordered: pairs with the
+		 * vCPU's atomic_xchg() of the doorbell before its test of
+		 * the waiting bit (xen_evtchn_inject_timer_irqs()).  Either
+		 * the vCPU sees the bit, or its clear of the doorbell is
+		 * ordered before this ring.
+		 */
+		smp_mb__after_atomic();
 		ring_doorbell(vcpu);
 	} else {
 		vcpu->arch.xen.timer_expires = 0;
@@ -101,8 +119,8 @@ enum hrtimer_restart xen_evtchn_timer_expired(struct kvm_vcpu *vcpu)
  * xen_evtchn_inject_timer_irqs() - raise a timer event that had to wait
  * @vcpu: the vCPU, on its way into the guest (or reading its timer)
  *
- * If shared_info is still not set up, the event keeps waiting, with its
- * deadline, for xen_evtchn_timer_resume().
+ * If it still cannot be raised, it keeps waiting, with its deadline, for
+ * xen_evtchn_timer_resume().
  *
  * Context: vCPU context (vcpu->mutex held); may sleep.
  */
@@ -112,19 +130,25 @@ void xen_evtchn_inject_timer_irqs(struct kvm_vcpu *vcpu)
 
 	might_sleep();
 	lockdep_assert_held(&vcpu->mutex);
-	atomic_set(&vcpu->arch.xen.timer_pending, 0);
+	/*
+	 * Clear the doorbell, then look for a waiting event: a full barrier
+	 * between the two (a plain store could still sit in the store
+	 * buffer when the bit is read, and land after the callback's ring:
+	 * an event waiting with no doorbell).  Pairs with the callback's
+	 * smp_mb__after_atomic() between setting the bit and ringing.
+	 */
+	atomic_xchg(&vcpu->arch.xen.timer_pending, 0);
 	if (!test_bit(vcpu->vcpu_idx, timer_waiting(vcpu)))
 		return;
-	if (xen_evtchn_set_vmm(&e, vcpu->kvm) < 0 &&
-	    !READ_ONCE(vcpu->kvm->arch.xen.shinfo_cache.active))
+	if (!delivered(xen_evtchn_set_vmm(&e, vcpu->kvm)))
 		return;
 	clear_bit(vcpu->vcpu_idx, timer_waiting(vcpu));
 	vcpu->arch.xen.timer_expires = 0;
 }
 
 /**
- * xen_evtchn_timer_resume() - shared_info is back: retry waiting events
- * @kvm: the VM
+ * xen_evtchn_timer_resume() - retry waiting timer events
+ * @kvm: the VM, whose shared_info was set or whose ABI width changed
  *
  * Rings the doorbell of each vCPU whose timer event waits; the vCPU itself
  * raises the event on its way in.  A vCPU that re-armed or stopped its
@@ -270,14 +294,17 @@ bool xen_evtchn_hcall_set_timer_op(struct kvm_vcpu *vcpu, u64 deadline,
  * @is_64bit: the hypercall's ABI
  * @cmd: the VCPUOP
  * @vcpu_id: the Xen vCPU the op is for: only the caller itself
+ *
+ * @cmd and @vcpu_id are ints in Xen's ABI: the upper half of a 64-bit
+ * guest's registers is ignored.
  * @arg: guest virtual address of struct vcpu_set_singleshot_timer
  * @result: the hypercall's result
  *
  * Return: true if handled (the vCPU has a timer VIRQ and @cmd is one of
  * the two), else false.
  */
-bool xen_evtchn_hcall_vcpu_op(struct kvm_vcpu *vcpu, bool is_64bit, u64 cmd,
-			      u64 vcpu_id, u64 arg, u64 *result)
+bool xen_evtchn_hcall_vcpu_op(struct kvm_vcpu *vcpu, bool is_64bit, int cmd,
+			      int vcpu_id, u64 arg, u64 *result)
 {
 	struct vcpu_set_singleshot_timer t;
 	unsigned int len = is_64bit ? sizeof(t) : XEN_COMPAT_SINGLESHOT_SIZE;
@@ -288,7 +315,7 @@ bool xen_evtchn_hcall_vcpu_op(struct kvm_vcpu *vcpu, bool is_64bit, u64 cmd,
 	    cmd != VCPUOP_stop_singleshot_timer)
 		return false;
 
-	if (vcpu_id != vcpu->arch.xen.vcpu_id) {
+	if ((u32)vcpu_id != vcpu->arch.xen.vcpu_id) {
 		*result = -EINVAL;
 		return true;
 	}

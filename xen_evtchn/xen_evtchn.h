@@ -180,13 +180,13 @@ void xen_evtchn_get_timer_attr(struct kvm_vcpu *vcpu,
 			       struct kvm_xen_vcpu_attr *data);
 bool xen_evtchn_hcall_set_timer_op(struct kvm_vcpu *vcpu, u64 deadline,
 				   u64 *result);
-bool xen_evtchn_hcall_vcpu_op(struct kvm_vcpu *vcpu, bool is_64bit, u64 cmd,
-			      u64 vcpu_id, u64 arg, u64 *result);
+bool xen_evtchn_hcall_vcpu_op(struct kvm_vcpu *vcpu, bool is_64bit, int cmd,
+			      int vcpu_id, u64 arg, u64 *result);
 
 /* sched_poll.c */
 void xen_evtchn_wake_polling(struct kvm_vcpu *vcpu, unsigned int port);
 void xen_evtchn_poll_timeout(struct kvm_vcpu *vcpu);
-bool xen_evtchn_hcall_sched_op(struct kvm_vcpu *vcpu, bool is_64bit, u64 cmd,
+bool xen_evtchn_hcall_sched_op(struct kvm_vcpu *vcpu, bool is_64bit, int cmd,
 			       u64 arg, u64 *result);
 
 /**

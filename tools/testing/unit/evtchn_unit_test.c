@@ -28,6 +28,11 @@ int shim_mm_refs_taken;
 int shim_vcpu_searches;
 void (*shim_on_read_lock)(rwlock_t *lock);
 void (*shim_step_hook)(void);
+void (*shim_on_mutex_unlock)(struct mutex *m);
+bool shim_tso;
+int shim_cpu;
+atomic_t *shim_tso_addr;
+int shim_tso_val;
 static u64 guest_now;
 static int live_eventfds, mm_borrows;
 
@@ -155,6 +160,10 @@ static void vm_setup(bool long_mode)
 	shim_mm_refs_taken = 0;
 	shim_on_read_lock = NULL;
 	shim_step_hook = NULL;
+	shim_on_mutex_unlock = NULL;
+	shim_tso = false;
+	shim_tso_addr = NULL;
+	shim_cpu = 0;
 	guest_now = 1000;
 	polled_port = -1;
 }
@@ -492,6 +501,35 @@ static void test_pending_port_resync_on_assign(bool lm)
 	CHECK(sel(1, lm) == 1ull << (40 / (lm ? 64 : 32)));
 }
 
+static u32 race_port;
+
+/* Another thread deassigns @race_port as soon as ports_lock is free. */
+static void deassign_on_unlock(struct mutex *m)
+{
+	if (m != &xvm.ports_lock)
+		return;
+	shim_on_mutex_unlock = NULL;
+	CHECK(port_attr(KVM_XEN_EVTCHN_DEASSIGN, race_port, 0, 0, -2) == 0);
+}
+
+/*
+ * ASSIGN publishes the entry and drops ports_lock; a DEASSIGN on another
+ * thread may free it right then.  The assigning thread's pending-at-setup
+ * check must not read the entry after that (ASan: use after free).
+ */
+static void test_assign_races_deassign(bool lm)
+{
+	u64 r;
+
+	set_bit(41, shinfo->evtchn_pending);
+	race_port = 41;
+	shim_on_mutex_unlock = deassign_on_unlock;
+	CHECK(port_attr(0, 41, EVTCHNSTAT_ipi, 41, -2) == 0);
+	CHECK(!shim_on_mutex_unlock);	/* the deassign ran */
+	CHECK(sel(1, lm) == 1ull << (41 / (lm ? 64 : 32)));
+	CHECK(!send_hcall(41, &r));	/* gone from the table */
+}
+
 /*
  * A vcpu_info at +52 of a cache line: the 64-bit selector (bytes 60-67)
  * straddles the line.  Events to words 0, 31, 32 and 63 arrive, directly
@@ -743,6 +781,86 @@ static void test_timer_waits_for_shared_info(bool lm)
 	CHECK(pending(21) && timer_get(v) == 0);
 }
 
+/*
+ * A restore sets the timer, its deadline past, on port 2000 before the
+ * 64-bit ABI (LONG_MODE): the port is past the 32-bit limit when it
+ * fires.  The event waits, its deadline readable, and arrives once the
+ * width changes.
+ */
+static void test_timer_port_past_limit_waits_for_width(bool lm)
+{
+	struct kvm_vcpu *v = &vcpus[0];
+	struct kvm_xen_vcpu_attr a = {
+		.type = KVM_XEN_VCPU_ATTR_TYPE_TIMER,
+		.u.timer = {
+			.port = 2000,
+			.priority = KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL,
+			.expires_ns = 10,
+		},
+	};
+
+	kvm.arch.xen.long_mode = false;
+	CHECK(xen_evtchn_set_timer_attr(v, &a) == 0);
+	vcpu_loop(v);
+	CHECK(!pending(2000));
+	CHECK(!atomic_read(&v->arch.xen.timer_pending));	/* no spinning */
+	CHECK(timer_get(v) == 10);
+
+	kvm.arch.xen.long_mode = true;
+	xen_evtchn_timer_resume(&kvm);
+	vcpu_loop(v);
+	CHECK(pending(2000));
+	CHECK(timer_get(v) == 0);
+}
+
+static struct kvm_vcpu *race_vcpu;
+static int race_steps;
+
+/* The hrtimer fires on another CPU at the second step of the vCPU. */
+static void timer_fires_on_other_cpu(void)
+{
+	if (++race_steps != 2)
+		return;
+	shim_step_hook = NULL;
+	shim_cpu = 1;
+	fire_timer(race_vcpu);
+	shim_cpu = 0;
+}
+
+/*
+ * Store buffering: the vCPU clears the doorbell, then reads the waiting
+ * bit; the timer fires in between on another CPU (shared_info not mapped:
+ * it sets the bit, rings).  If the vCPU's clear could still land after
+ * the ring, the event would wait with no doorbell, for ever.  The vCPU's
+ * store is held in the modelled store buffer until a barrier drains it.
+ */
+static void test_timer_fires_while_doorbell_clears(bool lm)
+{
+	struct gfn_to_pfn_cache *shc = &kvm.arch.xen.shinfo_cache;
+	struct kvm_vcpu *v = &vcpus[0];
+	u64 r;
+
+	CHECK(timer_port(v, 22) == 0);
+	CHECK(xen_evtchn_hcall_set_timer_op(v, guest_now + 500, &r));
+	shc->valid = false;
+	atomic_set(&v->arch.xen.timer_pending, 1);	/* a stale ring */
+
+	race_vcpu = v;
+	race_steps = 0;
+	shim_tso = true;
+	shim_step_hook = timer_fires_on_other_cpu;
+	vcpu_loop(v);
+	shim_tso_drain();
+	shim_tso = false;
+	CHECK(!shim_step_hook);		/* the timer fired in the window */
+	CHECK(test_bit(v->vcpu_idx, xvm.timer_waiting));
+	CHECK(atomic_read(&v->arch.xen.timer_pending));
+
+	vcpu_loop(v);
+	CHECK(pending(22));
+	CHECK(!test_bit(v->vcpu_idx, xvm.timer_waiting));
+}
+
 int main(void)
 {
 	static const struct {
@@ -769,6 +887,12 @@ int main(void)
 		{ "route resolves its vCPU when set", test_route_resolves_vcpu },
 		{ "timer: resume races a re-arm", test_timer_resume_races_rearm },
 		{ "timer: event waits for shared_info", test_timer_waits_for_shared_info },
+		{ "timer: port past the ABI's limit waits for the width",
+		  test_timer_port_past_limit_waits_for_width },
+		{ "port assigned while another thread deassigns it",
+		  test_assign_races_deassign },
+		{ "timer fires while the vCPU clears its doorbell",
+		  test_timer_fires_while_doorbell_clears },
 	};
 	unsigned int i;
 

@@ -9,8 +9,10 @@
  * orders; when the vCPU next enters the guest, the guest must find the
  * port's selector bit and evtchn_upcall_pending set in its vcpu_info.  In
  * both guest ABIs.  Once the guest took the upcall, moving shared_info
- * raises nothing again.  Also: a vcpu_info at an offset where the 64-bit
- * selector straddles a cache line (+52) still receives events.
+ * raises nothing again.  A timer restored, its deadline past, before the
+ * ABI that makes its port valid fires once the ABI is set.  Also: a
+ * vcpu_info at an offset where the 64-bit selector straddles a cache
+ * line (+52) still receives events.
  */
 
 #include <stdint.h>
@@ -205,6 +207,47 @@ TEST_F(restore, no_second_upcall_when_shared_info_moves)
 	ASSERT_EQ(UCALL_SYNC, get_ucall(self->vcpu, &uc));
 	EXPECT_EQ(0, uc.args[0]) TH_LOG("evtchn_upcall_pending");
 	EXPECT_EQ(0, uc.args[1]) TH_LOG("evtchn_pending_sel");
+}
+
+/*
+ * The timer restored before the ABI: SHARED_INFO, VCPU_INFO, then TIMER on
+ * port 2000 with its deadline already past, while the VM is still in the
+ * 32-bit ABI (port 2000 past its limit of 1024), and only then
+ * LONG_MODE=1.  The event fired with nowhere to go: it must wait (a TIMER
+ * get still reads its deadline) and arrive once the ABI is 64-bit.
+ */
+TEST(timer_restored_before_long_mode)
+{
+	const unsigned int port = 2000;
+	struct kvm_xen_vcpu_attr timer = {
+		.type = KVM_XEN_VCPU_ATTR_TYPE_TIMER,
+		.u.timer = { .port = port, .priority = PRIO, .expires_ns = 1 },
+	};
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	uint8_t *region;
+	struct ucall uc;
+
+	vm = xen_vm_create_bare(&vcpu, guest_report, &region, false);
+	vcpu_args_set(vcpu, 2, true, VCPU_INFO_GPA);
+	hvm_set_value(vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, SHINFO_GPA / PAGE_SIZE);
+	vcpu_info_at(vcpu, VCPU_INFO_GPA);
+	ASSERT_EQ(0, vcpu_set(vcpu, &timer));
+
+	timer.u.timer.expires_ns = 0;
+	ASSERT_EQ(0, vcpu_get(vcpu, &timer));
+	EXPECT_EQ(1, timer.u.timer.expires_ns) TH_LOG("the event was dropped");
+
+	hvm_set_value(vm, KVM_XEN_ATTR_TYPE_LONG_MODE, 1);
+	vcpu_run(vcpu);
+	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
+	ASSERT_EQ(UCALL_SYNC, get_ucall(vcpu, &uc));
+	EXPECT_EQ(1, uc.args[0]) TH_LOG("evtchn_upcall_pending");
+	EXPECT_EQ(1ull << (port / 64), uc.args[1]) TH_LOG("evtchn_pending_sel");
+	EXPECT_TRUE(region[PENDING_OFF + port / 8] & 1 << (port % 8));
+	ASSERT_EQ(0, vcpu_get(vcpu, &timer));
+	EXPECT_EQ(0, timer.u.timer.expires_ns);
+	kvm_vm_free(vm);
 }
 
 /*

@@ -107,6 +107,45 @@ extern int shim_misaligned_atomics;
 	 __atomic_compare_exchange_n((p), (oldp), (new), false,	\
 				     __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 
+/*
+ * x86's store buffer, for CPU 0 (the code under test): while shim_tso is
+ * set, its atomic_set() is held in a one-entry buffer instead of reaching
+ * memory, so that no load sees it yet; its locked operations and full
+ * barriers drain the buffer, as on x86, and so may the test
+ * (shim_tso_drain()).  A test runs another CPU's code from a step hook
+ * with shim_cpu 1, whose stores reach memory at once.  This models the
+ * one reordering x86 allows: a store, then a load of another location
+ * that does not see the store yet.
+ */
+extern bool shim_tso;
+extern int shim_cpu;
+
+struct shim_atomic {
+	int counter;
+};
+
+#define atomic_t struct shim_atomic
+
+extern atomic_t *shim_tso_addr;
+extern int shim_tso_val;
+
+static inline void shim_tso_drain(void)
+{
+	if (shim_tso_addr) {
+		shim_tso_addr->counter = shim_tso_val;
+		shim_tso_addr = NULL;
+	}
+}
+
+static inline void smp_mb(void)
+{
+	if (shim_cpu == 0)
+		shim_tso_drain();
+}
+
+#define smp_mb__after_atomic()	smp_mb()
+#define smp_mb__before_atomic()	smp_mb()
+
 /* Bit operations on unsigned long arrays (x86 little-endian numbering). */
 static inline bool test_bit(unsigned long nr, const unsigned long *a)
 {
@@ -118,6 +157,7 @@ static inline bool test_bit(unsigned long nr, const unsigned long *a)
 
 static inline void set_bit(unsigned long nr, unsigned long *a)
 {
+	smp_mb();	/* lock bts */
 	shim_check_aligned(&a[nr / BITS_PER_LONG]);
 	a[nr / BITS_PER_LONG] |= 1UL << (nr % BITS_PER_LONG);
 	shim_step();
@@ -125,6 +165,7 @@ static inline void set_bit(unsigned long nr, unsigned long *a)
 
 static inline void clear_bit(unsigned long nr, unsigned long *a)
 {
+	smp_mb();	/* lock btr */
 	shim_check_aligned(&a[nr / BITS_PER_LONG]);
 	a[nr / BITS_PER_LONG] &= ~(1UL << (nr % BITS_PER_LONG));
 	shim_step();
@@ -159,12 +200,6 @@ static inline unsigned long find_next_bit(const unsigned long *a,
 	for ((bit) = find_next_bit((addr), (size), 0); (bit) < (size);	\
 	     (bit) = find_next_bit((addr), (size), (bit) + 1))
 
-struct shim_atomic {
-	int counter;
-};
-
-#define atomic_t struct shim_atomic
-
 static inline int atomic_read(const atomic_t *a)
 {
 	return a->counter;
@@ -172,8 +207,26 @@ static inline int atomic_read(const atomic_t *a)
 
 static inline void atomic_set(atomic_t *a, int v)
 {
+	if (shim_tso && shim_cpu == 0) {
+		shim_tso_drain();
+		shim_tso_addr = a;
+		shim_tso_val = v;
+	} else {
+		a->counter = v;
+	}
+	shim_step();
+}
+
+/* A locked operation: a full barrier. */
+static inline int atomic_xchg(atomic_t *a, int v)
+{
+	int old;
+
+	smp_mb();
+	old = a->counter;
 	a->counter = v;
 	shim_step();
+	return old;
 }
 
 static inline void atomic_inc(atomic_t *a)
@@ -221,9 +274,14 @@ static inline void mutex_lock(struct mutex *m)
 	m->locked++;
 }
 
+/* A test may act just after a mutex is released (another thread's turn). */
+extern void (*shim_on_mutex_unlock)(struct mutex *m);
+
 static inline void mutex_unlock(struct mutex *m)
 {
 	m->locked--;
+	if (shim_on_mutex_unlock)
+		shim_on_mutex_unlock(m);
 }
 
 static inline int srcu_read_lock(struct srcu_struct *s)
