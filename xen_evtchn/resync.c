@@ -24,8 +24,17 @@
  * still sets the selector of a port that is pending and unmasked, which
  * costs the guest a look at that word.
  *
- * Owns struct xen_evtchn_vm's resync_owed: an xarray whose indices are
- * the owed (vCPU, port) pairs, the vCPU's APIC ID in the high 32 bits.
+ * The table of owed checks has one entry per port at most: a port is
+ * bound to one vCPU, so a later sender's setup for the same port replaces
+ * the earlier one's check (the last target set up wins).  A port that no
+ * ABI has (4096 or more) is never owed.  So the table never holds more
+ * than 4096 entries, however often the VMM rewrites its routes, and a
+ * check that still cannot be made is retried alone, not with the table.
+ *
+ * Owns struct xen_evtchn_vm's resync_owed: an xarray indexed by port,
+ * whose entries are the target vCPU's APIC ID (xa_mk_value()).  Writers
+ * race only with each other (setups on the VM's and vCPUs' ioctls): an
+ * entry is erased only if it still holds the check that was made.
  * Context: process context (VM and vCPU ioctls), no Xen lock held.
  */
 
@@ -35,9 +44,14 @@
 
 #include "xen_evtchn.h"
 
-static unsigned long owed_index(const struct kvm_xen_evtchn *xe)
+/* Ports of the widest 2-level ABI: no port past it is ever valid. */
+#define XEN_2L_ALL_PORTS	(64 * 64)
+
+/* Forget the check owed for @xe's port if it is still @xe's. */
+static void owed_done(struct xen_evtchn_vm *xvm, const struct kvm_xen_evtchn *xe)
 {
-	return (unsigned long)xe->vcpu_id << 32 | xe->port;
+	xa_cmpxchg(&xvm->resync_owed, xe->port, xa_mk_value(xe->vcpu_id), NULL,
+		   GFP_KERNEL_ACCOUNT);
 }
 
 /**
@@ -47,7 +61,7 @@ static unsigned long owed_index(const struct kvm_xen_evtchn *xe)
  *
  * Sets the port's selector bit again if it is pending and unmasked; or, if
  * that cannot be known yet, owes the check to the next setup of
- * shared_info.
+ * shared_info (replacing a check owed for the same port).
  *
  * Context: process context, no Xen lock held; may sleep.
  */
@@ -58,12 +72,18 @@ void xen_evtchn_sync_at_setup(struct kvm *kvm, struct kvm_xen_evtchn *xe)
 	might_sleep();
 	if (xen_evtchn_sync_selector(kvm, xe) != -ENODATA)
 		return;
-	if (xa_is_err(xa_store(&xvm->resync_owed, owed_index(xe),
-			       xa_mk_value(0), GFP_KERNEL_ACCOUNT)))
+	if (xe->port >= XEN_2L_ALL_PORTS)
 		return;
-	/* shared_info may have come meanwhile, its owed checks made. */
-	if (READ_ONCE(kvm->arch.xen.shinfo_cache.active))
-		xen_evtchn_resync(kvm);
+	if (xa_is_err(xa_store(&xvm->resync_owed, xe->port,
+			       xa_mk_value(xe->vcpu_id), GFP_KERNEL_ACCOUNT)))
+		return;
+	/*
+	 * shared_info may have been set up meanwhile, its owed checks made
+	 * before this one was recorded: make this one again.
+	 */
+	if (READ_ONCE(kvm->arch.xen.shinfo_cache.active) &&
+	    xen_evtchn_sync_selector(kvm, xe) != -ENODATA)
+		owed_done(xvm, xe);
 }
 
 /**
@@ -78,19 +98,19 @@ void xen_evtchn_sync_at_setup(struct kvm *kvm, struct kvm_xen_evtchn *xe)
 void xen_evtchn_resync(struct kvm *kvm)
 {
 	struct xen_evtchn_vm *xvm = kvm_xen_accel_bound_data(kvm);
-	unsigned long index;
+	unsigned long port;
 	void *entry;
 
 	might_sleep();
-	xa_for_each(&xvm->resync_owed, index, entry) {
+	xa_for_each(&xvm->resync_owed, port, entry) {
 		struct kvm_xen_evtchn xe = {
-			.port = lower_32_bits(index),
-			.vcpu_id = upper_32_bits(index),
+			.port = port,
+			.vcpu_id = xa_to_value(entry),
 			.vcpu_idx = -1,
 			.priority = KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL,
 		};
 
 		if (xen_evtchn_sync_selector(kvm, &xe) != -ENODATA)
-			xa_erase(&xvm->resync_owed, index);
+			owed_done(xvm, &xe);
 	}
 }

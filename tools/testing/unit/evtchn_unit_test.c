@@ -113,12 +113,6 @@ u64 kvm_xen_accel_guest_clock(struct kvm_vcpu *vcpu, ktime_t *mono)
 	return guest_now;
 }
 
-/* resync.c is not under test here: a sender's setup resyncs at once. */
-void xen_evtchn_sync_at_setup(struct kvm *k, struct kvm_xen_evtchn *xe)
-{
-	xen_evtchn_sync_selector(k, xe);
-}
-
 /* Reached only for a vCPU polling @port or several ports (xen_evtchn.h). */
 void xen_evtchn_wake_polling(struct kvm_vcpu *vcpu, unsigned int port)
 {
@@ -153,6 +147,7 @@ static void vm_setup(bool long_mode)
 	xvm.kvm = &kvm;
 	xvm.stats = calloc(1, sizeof(*xvm.stats));
 	xen_evtchn_ports_init(&xvm);
+	xa_init(&xvm.resync_owed);
 	current->mm = &vm_mm;
 	shim_atomic = false;
 	shim_eventfd_signals = 0;
@@ -171,6 +166,7 @@ static void vm_setup(bool long_mode)
 static void vm_teardown(void)
 {
 	xen_evtchn_ports_destroy(&xvm);
+	xa_destroy(&xvm.resync_owed);
 	free(xvm.stats);
 	free(shinfo);
 	free(vinfo[0]);
@@ -655,6 +651,61 @@ static void test_route_resolves_vcpu(bool lm)
 		.u.xen_evtchn = { .port = 9, .priority = 7 } }) == -EINVAL);
 }
 
+/* GSI @gsi routed to @port of the vCPU with APIC ID @vcpu_id. */
+static int route(struct kvm_kernel_irq_routing_entry *e, u32 port,
+		 u32 vcpu_id)
+{
+	return xen_evtchn_setup_route(&kvm, e, &(struct kvm_irq_routing_entry) {
+		.u.xen_evtchn = {
+			.port = port, .vcpu = vcpu_id,
+			.priority = KVM_IRQ_ROUTING_XEN_EVTCHN_PRIO_2LEVEL,
+		} });
+}
+
+/*
+ * A VMM rewrites its routing table in a loop, each time to vCPU ids that
+ * do not exist: the owed checks stay one per port, and with shared_info
+ * set, the work per setup stays constant (no rescan of the whole table).
+ * A port past any ABI is never owed.  A check owed for a vCPU that then
+ * comes is made at the next shared_info setup.
+ */
+static void test_owed_checks_bounded(bool lm)
+{
+	struct gfn_to_pfn_cache *shc = &kvm.arch.xen.shinfo_cache;
+	struct kvm_kernel_irq_routing_entry e;
+	int round, i, searches;
+
+	shc->active = false;
+	shc->valid = false;
+	for (round = 0; round < 20; round++)
+		for (i = 0; i < 20; i++)
+			CHECK(route(&e, 100 + i, 1000 + round) == 0);
+	CHECK(xa_count(&xvm.resync_owed) == 20);
+	CHECK(route(&e, 5000, 0) == 0);
+	CHECK(xa_count(&xvm.resync_owed) == 20);
+
+	shc->active = true;
+	shc->valid = true;
+	shim_vcpu_searches = 0;
+	for (round = 0; round < 20; round++)
+		for (i = 0; i < 20; i++)
+			CHECK(route(&e, 200 + i, 2000 + round) == 0);
+	searches = shim_vcpu_searches;
+	CHECK(xa_count(&xvm.resync_owed) == 40);
+	CHECK(searches <= 3 * 400);
+
+	/*
+	 * vCPU 2019 comes; port 219 is pending: its check is made, and so
+	 * are the other 19 for that vCPU.  Those for vCPU 1019 stay owed.
+	 */
+	set_bit(219, shinfo->evtchn_pending);
+	vcpus[1].vcpu_id = 2019;
+	xen_evtchn_resync(&kvm);
+	CHECK(sel(1, lm) == 1ull << (219 / (lm ? 64 : 32)));
+	CHECK(!xa_load(&xvm.resync_owed, 219));
+	CHECK(xa_count(&xvm.resync_owed) == 20);
+}
+
 /* What KVM's vCPU loop does on its way into the guest. */
 static void vcpu_loop(struct kvm_vcpu *v)
 {
@@ -887,6 +938,8 @@ int main(void)
 		{ "route resolves its vCPU when set", test_route_resolves_vcpu },
 		{ "timer: resume races a re-arm", test_timer_resume_races_rearm },
 		{ "timer: event waits for shared_info", test_timer_waits_for_shared_info },
+		{ "owed checks: one per port, no rescan per setup",
+		  test_owed_checks_bounded },
 		{ "timer: port past the ABI's limit waits for the width",
 		  test_timer_port_past_limit_waits_for_width },
 		{ "port assigned while another thread deassigns it",

@@ -48,6 +48,8 @@ typedef u64 gpa_t;
 #define this_cpu_inc(x)		__atomic_add_fetch(&(x), 1, __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define BIT(n)			(1UL << (n))
+#define lower_32_bits(n)	((u32)(n))
+#define upper_32_bits(n)	((u32)((u64)(n) >> 32))
 #define BIT_ULL(n)		(1ULL << (n))
 #define NSEC_PER_MSEC		1000000L
 #define GFP_KERNEL		0
@@ -301,44 +303,88 @@ static inline void synchronize_srcu(struct srcu_struct *s)
 	shim_srcu_syncs++;
 }
 
-/* A tiny xarray: indices below XA_SIZE, enough for port numbers. */
-#define XA_SIZE 4096
-
+/*
+ * A small xarray: any index, entries kept sorted by index in two arrays
+ * (a linear model, enough for tests).  xa_count() is the shim's own, for
+ * tests that bound a table's size.
+ */
 struct xarray {
-	void **slot;
+	unsigned long *index;
+	void **entry;
+	size_t n, cap;
 };
 
 static inline void xa_init(struct xarray *xa)
 {
-	xa->slot = calloc(XA_SIZE, sizeof(void *));
+	memset(xa, 0, sizeof(*xa));
 }
 
 static inline void xa_destroy(struct xarray *xa)
 {
-	free(xa->slot);
-	xa->slot = NULL;
+	free(xa->index);
+	free(xa->entry);
+	memset(xa, 0, sizeof(*xa));
+}
+
+/* The position of the first index >= @i. */
+static inline size_t shim_xa_pos(const struct xarray *xa, unsigned long i)
+{
+	size_t k = 0;
+
+	while (k < xa->n && xa->index[k] < i)
+		k++;
+	return k;
 }
 
 static inline void *xa_load(struct xarray *xa, unsigned long i)
 {
-	return i < XA_SIZE ? xa->slot[i] : NULL;
+	size_t k = shim_xa_pos(xa, i);
+
+	return k < xa->n && xa->index[k] == i ? xa->entry[k] : NULL;
 }
 
 static inline void *xa_store(struct xarray *xa, unsigned long i, void *p,
 			     int gfp)
 {
-	void *old = xa->slot[i];
+	size_t k = shim_xa_pos(xa, i);
+	void *old = NULL;
 
-	xa->slot[i] = p;
-	return old;
+	if (k < xa->n && xa->index[k] == i) {
+		old = xa->entry[k];
+		if (p) {
+			xa->entry[k] = p;
+		} else {
+			memmove(&xa->index[k], &xa->index[k + 1],
+				(xa->n - k - 1) * sizeof(*xa->index));
+			memmove(&xa->entry[k], &xa->entry[k + 1],
+				(xa->n - k - 1) * sizeof(*xa->entry));
+			xa->n--;
+		}
+		return old;
+	}
+	if (!p)
+		return NULL;
+	if (xa->n == xa->cap) {
+		xa->cap = xa->cap ? 2 * xa->cap : 16;
+		xa->index = realloc(xa->index, xa->cap * sizeof(*xa->index));
+		xa->entry = realloc(xa->entry, xa->cap * sizeof(*xa->entry));
+	}
+	memmove(&xa->index[k + 1], &xa->index[k],
+		(xa->n - k) * sizeof(*xa->index));
+	memmove(&xa->entry[k + 1], &xa->entry[k],
+		(xa->n - k) * sizeof(*xa->entry));
+	xa->index[k] = i;
+	xa->entry[k] = p;
+	xa->n++;
+	return NULL;
 }
 
 static inline int xa_insert(struct xarray *xa, unsigned long i, void *p,
 			    int gfp)
 {
-	if (xa->slot[i])
+	if (xa_load(xa, i))
 		return -EBUSY;
-	xa->slot[i] = p;
+	xa_store(xa, i, p, gfp);
 	return 0;
 }
 
@@ -347,25 +393,56 @@ static inline void *xa_erase(struct xarray *xa, unsigned long i)
 	return xa_store(xa, i, NULL, 0);
 }
 
+static inline void *xa_cmpxchg(struct xarray *xa, unsigned long i, void *old,
+			       void *p, int gfp)
+{
+	void *cur = xa_load(xa, i);
+
+	if (cur == old)
+		xa_store(xa, i, p, gfp);
+	return cur;
+}
+
 static inline int xa_err(void *p)
 {
 	return 0;
 }
 
-/* The first used index from @i on (XA_SIZE if none), its entry in @e. */
+static inline bool xa_is_err(const void *p)
+{
+	return false;
+}
+
+static inline void *xa_mk_value(unsigned long v)
+{
+	return (void *)(v << 1 | 1);
+}
+
+static inline unsigned long xa_to_value(const void *p)
+{
+	return (unsigned long)p >> 1;
+}
+
+static inline size_t xa_count(const struct xarray *xa)
+{
+	return xa->n;
+}
+
+/* The first used index from @i on (ULONG_MAX if none), its entry in @e. */
 static inline unsigned long xa_next(struct xarray *xa, unsigned long i,
 				    void **e)
 {
-	while (i < XA_SIZE && !xa->slot[i])
-		i++;
-	*e = i < XA_SIZE ? xa->slot[i] : NULL;
-	return i;
+	size_t k = shim_xa_pos(xa, i);
+
+	*e = k < xa->n ? xa->entry[k] : NULL;
+	return k < xa->n ? xa->index[k] : ~0UL;
 }
 
 #define xa_for_each(xa, index, entry)					\
 	for ((index) = xa_next((xa), 0, (void **)&(entry));		\
-	     (index) < XA_SIZE;						\
-	     (index) = xa_next((xa), (index) + 1, (void **)&(entry)))
+	     (entry);							\
+	     (index) = (index) == ~0UL ? ~0UL :				\
+		       xa_next((xa), (index) + 1, (void **)&(entry)))
 
 /* eventfd: the shim's contexts count their signals and references. */
 struct eventfd_ctx {
