@@ -19,10 +19,19 @@
  * and the two runstate caches.  Steal time comes from the
  * vCPU task's sched_info.run_delay, so all of it needs sched_info_on().
  *
- * Locking: the caches' rwlocks, read side, the second one only by trylock
- * (never two locks of the same kind waited for at once); from process
- * context with the lock's own irqsave (a sleeping lock on PREEMPT_RT),
- * never under a separate local_irq_save().
+ * Locking: the caches' rwlocks, read side.  For an area across a page,
+ * both are held, always the first page's cache, then the second's: the
+ * only place that holds two pfn-cache locks at once (a lockdep subclass
+ * says so).  From process context: the first with the lock's own irqsave
+ * (a sleeping lock on PREEMPT_RT), the second blocking, so that a writer
+ * holding it (an invalidation) gets the waiter's priority on PREEMPT_RT.
+ * When the vCPU is preempted (atomic, from the scheduler's preemption
+ * notifier): trylocks inside local_irq_save(), never waiting; and on
+ * PREEMPT_RT no lock at all: there, releasing a contended rwlock may take
+ * its slow path (re-enable interrupts, wake the writer) inside the
+ * scheduler.  Then the area is not written: the times are kept in the
+ * vCPU and written at its next update, which the next vCPU load makes
+ * (KVM's steal-time update sets the vCPU running).
  * Context: update_runstate runs in vCPU context, atomic when the vCPU is
  * preempted (then a cache that needs refreshing is left for the next
  * update); the attributes in process context, with vcpu->mutex held.
@@ -110,6 +119,8 @@ static void write_guest_area(struct kvm_vcpu *vcpu, bool atomic)
 
 	BUILD_BUG_ON(sizeof_field(struct kvm_vcpu_xen, runstate_times) !=
 		     4 * sizeof(u64));
+	if (atomic && IS_ENABLED(CONFIG_PREEMPT_RT))
+		return;		/* the next update writes it */
 	if (!atomic)
 		might_sleep();
 	memcpy(image, &state, sizeof(state));
@@ -147,14 +158,23 @@ retry:
 
 	/*
 	 * The second page's cache, which set_runstate_addr() made before it
-	 * activated the first: trylock only, the first one held.
+	 * activated the first.  Taken after the first (the subclass tells
+	 * lockdep that both locks, of one class, nest in this order only);
+	 * blocking from process context, trylock when preempted.
 	 */
 	gpc2 = kvm_xen_accel_runstate2_cache(vcpu, false);
-	if (!gpc2 || !read_trylock(&gpc2->lock)) {
+	if (!gpc2) {
 		unlock_first(gpc1, atomic, flags);
-		if (atomic)
+		return;
+	}
+	lock_set_subclass(&gpc1->lock.dep_map, 1, _THIS_IP_);
+	if (atomic) {
+		if (!read_trylock(&gpc2->lock)) {
+			unlock_first(gpc1, atomic, flags);
 			return;
-		goto retry;
+		}
+	} else {
+		read_lock(&gpc2->lock);
 	}
 	if (!kvm_xen_accel_gpc_check(kvm, gpc2, size - len1)) {
 		read_unlock(&gpc2->lock);

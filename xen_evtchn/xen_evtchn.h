@@ -116,9 +116,11 @@ static inline unsigned int xen_evtchn_max_port(struct kvm *kvm)
  * Map @gpc again, for process context.  A cache that was never activated
  * has neither a GPA nor an HVA, and KVM WARNs when asked to refresh one
  * (a VMM may send events before it sets up shared_info or vcpu_info):
- * only an active cache is refreshed.  Once activated, a cache keeps its
- * address, so a deactivation racing with this only makes KVM's refresh
- * fail.
+ * only an active cache is refreshed.  A deactivation racing with this
+ * only makes KVM's refresh fail; an activation that moves the cache
+ * meanwhile is not undone: the refresh maps the cache's address as it is
+ * under the refresh's lock (6.12: the cache's own; 6.1: the hook's
+ * gpc_lock, compat/include/kvm/xen_accel_compat.h).
  */
 static inline int xen_evtchn_gpc_refresh(struct kvm *kvm,
 					 struct gfn_to_pfn_cache *gpc,

@@ -245,12 +245,16 @@ static inline u64 kvm_get_wall_clock_epoch(struct kvm *kvm)
  * @runstate_update_flag: what 6.12 has in struct kvm_xen
  * @runstate2: by vCPU index, what 6.12 has as runstate2_cache: allocated
  *	when the vCPU's runstate area is first set, freed with the VM
+ * @gpc_lock: serializes the accelerator's activations and refreshes of
+ *	the VM's pfn caches (6.1's refresh takes the address to map, which
+ *	must not be read before an activation that moves the cache)
  *
- * 6.12 has these in struct kvm_xen and struct kvm_vcpu_xen.
+ * 6.12 has the first three in struct kvm_xen and struct kvm_vcpu_xen.
  */
 struct kvm_xen_accel_vm {
 	void *data;
 	struct mutex xen_lock;		/* as 6.12's kvm->arch.xen.xen_lock */
+	struct mutex gpc_lock;		/* activations vs. refreshes */
 	bool runstate_update_flag;
 	struct gfn_to_pfn_cache *runstate2[KVM_MAX_VCPUS];
 };
@@ -258,6 +262,7 @@ struct kvm_xen_accel_vm {
 static inline void kvm_xen_accel_vm_init(struct kvm_xen_accel_vm *hv)
 {
 	mutex_init(&hv->xen_lock);
+	mutex_init(&hv->gpc_lock);
 }
 
 /* Process context; the VM's vCPUs are gone or it never bound. */
@@ -271,6 +276,7 @@ static inline void kvm_xen_accel_vm_release(struct kvm *kvm,
 			kvm_gpc_deactivate(kvm, hv->runstate2[i]);
 		kfree(hv->runstate2[i]);
 	}
+	mutex_destroy(&hv->gpc_lock);
 	mutex_destroy(&hv->xen_lock);
 }
 
@@ -317,11 +323,26 @@ static inline void kvm_xen_accel_gpc_init(struct kvm *kvm,
 	kvm_gpc_init(gpc);
 }
 
+/*
+ * 6.1's refresh takes the GPA to map and stores it: a refresh that read
+ * the cache's GPA before an activation moved it (the VMM moving
+ * shared_info while an event takes the slow path) would map the old page
+ * again.  So the accelerator's activations and refreshes of a VM's caches
+ * run one at a time, the GPA read under the same lock (6.12's refresh
+ * reads it under the cache's own).  Process context, for a bound VM; the
+ * lock nests inside xen_lock.
+ */
 static inline int kvm_xen_accel_gpc_activate(struct kvm *kvm,
 					     struct gfn_to_pfn_cache *gpc,
 					     gpa_t gpa, unsigned long len)
 {
-	return kvm_gpc_activate(kvm, gpc, NULL, KVM_HOST_USES_PFN, gpa, len);
+	struct kvm_xen_accel_vm *hv = kvm_xen_accel_vm(kvm);
+	int ret;
+
+	mutex_lock(&hv->gpc_lock);
+	ret = kvm_gpc_activate(kvm, gpc, NULL, KVM_HOST_USES_PFN, gpa, len);
+	mutex_unlock(&hv->gpc_lock);
+	return ret;
 }
 
 /* Not reached: without KVM_XEN_ACCEL_HAVE_HVA no HVA is accepted. */
@@ -350,7 +371,13 @@ static inline int kvm_xen_accel_gpc_refresh(struct kvm *kvm,
 					    struct gfn_to_pfn_cache *gpc,
 					    unsigned long len)
 {
-	return kvm_gfn_to_pfn_cache_refresh(kvm, gpc, gpc->gpa, len);
+	struct kvm_xen_accel_vm *hv = kvm_xen_accel_vm(kvm);
+	int ret;
+
+	mutex_lock(&hv->gpc_lock);
+	ret = kvm_gfn_to_pfn_cache_refresh(kvm, gpc, gpc->gpa, len);
+	mutex_unlock(&hv->gpc_lock);
+	return ret;
 }
 
 static inline void kvm_xen_accel_gpc_mark_dirty(struct kvm *kvm,

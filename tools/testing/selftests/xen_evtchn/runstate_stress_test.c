@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Runstate updates under preemption and invalidation: the vCPU thread and
+ * a CPU hog share one CPU, so that the vCPU is preempted (its runstate
+ * written from the scheduler's preemption notifier), while another
+ * thread flips the protection of the runstate area's pages, so that
+ * every flip invalidates both pfn caches of an area that crosses a page
+ * (their locks taken for writing).  Lockdep (the lanes' kernels, PREEMPT_RT
+ * among them) must report nothing and the vCPU must keep running; at the
+ * end the area holds a consistent runstate: no update flag left, and the
+ * times adding up to the entry time.
+ */
+
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "xen_test.h"
+#include "kselftest_harness.h"
+
+/* 48 bytes (64-bit ABI), 24 of them in page 2 and 24 in page 3. */
+#define RS_GPA		(REGION_GPA + 3 * PAGE_SIZE - 24)
+#define RS_UPDATE	(1ull << 63)
+
+struct stress {
+	struct kvm_vm *vm;
+	struct kvm_vcpu *vcpu;
+	void *pages;		/* pages 2 and 3 of the region */
+	volatile bool stop;
+	unsigned long runs, flips, hogs;
+};
+
+static void guest_spin(void)
+{
+	for (;;) {
+		for (volatile int i = 0; i < 20000; i++)
+			;
+		GUEST_SYNC(0);
+	}
+}
+
+static void pin_to_cpu0(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	TEST_ASSERT(!sched_setaffinity(0, sizeof(set), &set), "pin to CPU 0");
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct stress *s = arg;
+	struct ucall uc;
+
+	pin_to_cpu0();
+	while (!s->stop) {
+		vcpu_run(s->vcpu);
+		TEST_ASSERT_KVM_EXIT_REASON(s->vcpu, KVM_EXIT_IO);
+		TEST_ASSERT(get_ucall(s->vcpu, &uc) == UCALL_SYNC, "ucall");
+		s->runs++;
+	}
+	return NULL;
+}
+
+static void *hog_thread(void *arg)
+{
+	struct stress *s = arg;
+
+	pin_to_cpu0();
+	while (!s->stop)
+		s->hogs++;
+	return NULL;
+}
+
+static void *flip_thread(void *arg)
+{
+	struct stress *s = arg;
+
+	while (!s->stop) {
+		mprotect(s->pages, 2 * PAGE_SIZE, PROT_READ);
+		mprotect(s->pages, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE);
+		s->flips++;
+	}
+	return NULL;
+}
+
+TEST(runstate_under_preemption_and_invalidation)
+{
+	struct kvm_xen_vcpu_attr addr = {
+		.type = KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_ADDR,
+		.u.gpa = RS_GPA,
+	};
+	struct kvm_xen_hvm_attr flag = {
+		.type = KVM_XEN_ATTR_TYPE_RUNSTATE_UPDATE_FLAG,
+		.u.runstate_update_flag = 1,
+	};
+	struct stress s = {};
+	struct timespec t0, now;
+	uint64_t area[6], sum;
+	pthread_t t[3];
+	uint8_t *region;
+	int i;
+
+	ASSERT_TRUE(xen_cap(KVM_XEN_HVM_CONFIG_RUNSTATE));
+	ASSERT_TRUE(xen_cap(KVM_XEN_HVM_CONFIG_RUNSTATE_UPDATE_FLAG));
+
+	s.vm = xen_vm_create_ready(&s.vcpu, guest_spin, &region, true);
+	ASSERT_EQ(0, hvm_set(s.vm, &flag));
+	ASSERT_EQ(0, vcpu_set(s.vcpu, &addr));
+	s.pages = region + 2 * PAGE_SIZE;
+
+	pthread_create(&t[0], NULL, vcpu_thread, &s);
+	pthread_create(&t[1], NULL, hog_thread, &s);
+	pthread_create(&t[2], NULL, flip_thread, &s);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		usleep(100 * 1000);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec - t0.tv_sec < 3);
+	s.stop = true;
+	for (i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	TH_LOG("%lu guest exits, %lu protection flips", s.runs, s.flips);
+	EXPECT_LT(0, s.runs);
+	EXPECT_LT(0, s.flips);
+
+	/* One more run with nothing in the way: the area is written. */
+	vcpu_run(s.vcpu);
+	TEST_ASSERT_KVM_EXIT_REASON(s.vcpu, KVM_EXIT_IO);
+	memcpy(area, region + (RS_GPA - REGION_GPA), sizeof(area));
+	EXPECT_EQ(0, area[1] & RS_UPDATE) TH_LOG("update flag left set");
+	for (sum = 0, i = 2; i < 6; i++)
+		sum += area[i];
+	EXPECT_EQ(area[1] & ~RS_UPDATE, sum)
+		TH_LOG("state %lu entry %lu times %lu %lu %lu %lu", area[0],
+		       area[1], area[2], area[3], area[4], area[5]);
+	kvm_vm_free(s.vm);
+}
+
+TEST_HARNESS_MAIN
