@@ -397,6 +397,37 @@ static void test_shadow(bool lm)
 	CHECK(vcpus[0].vectors == 1);
 }
 
+/*
+ * Deliberate difference: shadow words that the 32-bit ABI lacks (raised
+ * in the 64-bit ABI while vcpu_info was away) are dropped when the guest
+ * switched to 32-bit; the words it has arrive.  Upstream keeps the high
+ * bits and raises evtchn_upcall_pending again on every entry.
+ */
+static void test_shadow_words_dropped_on_switch_to_32bit(bool lm)
+{
+	struct kvm_xen_evtchn hi = ev(40 * 64 + 1, 0), lo = ev(64 + 1, 0);
+	unsigned long *shadow = &vcpus[0].arch.xen.evtchn_pending_sel;
+
+	kvm.arch.xen.long_mode = true;
+	vcpus[0].arch.xen.vcpu_info_cache.active = false;
+	vcpus[0].arch.xen.vcpu_info_cache.valid = false;
+	CHECK(xen_evtchn_set_fast(&hi, &kvm) == 1);
+	CHECK(xen_evtchn_set_fast(&lo, &kvm) == 1);
+	CHECK(*shadow == (1ul << 40 | 1ul << 1));
+
+	kvm.arch.xen.long_mode = false;
+	vcpus[0].arch.xen.vcpu_info_cache.active = true;
+	xen_evtchn_inject_pending_events(&vcpus[0]);
+	CHECK(*shadow == 0);
+	CHECK(sel(0, false) == 1ul << 1);
+	CHECK(vinfo[0]->evtchn_upcall_pending == 1);
+
+	/* Nothing is left to raise again on the next entry. */
+	vinfo[0]->evtchn_upcall_pending = 0;
+	xen_evtchn_inject_pending_events(&vcpus[0]);
+	CHECK(vinfo[0]->evtchn_upcall_pending == 0);
+}
+
 static void test_resync_selector(bool lm)
 {
 	struct kvm_xen_evtchn e = ev(70, 5), m = ev(71, 5);
@@ -930,6 +961,8 @@ int main(void)
 		{ "counters: each delivery counted as what it was",
 		  test_counters },
 		{ "shadow selector while vcpu_info moves", test_shadow },
+		{ "shadow words past the 32-bit ABI dropped on the switch",
+		  test_shadow_words_dropped_on_switch_to_32bit },
 		{ "selector resync for a pending port", test_resync_selector },
 		{ "port table and EVTCHNOP_send", test_port_table },
 		{ "pending port resync on assign", test_pending_port_resync_on_assign },

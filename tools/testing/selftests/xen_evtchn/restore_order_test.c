@@ -251,6 +251,37 @@ TEST(timer_restored_before_long_mode)
 }
 
 /*
+ * Deliberate difference: an owed check is also made when the ABI's width
+ * changes.  A route to port 2000 restored while the VM is still in the
+ * 32-bit ABI (past its limit: the check is owed), the port pending in the
+ * saved shared_info; LONG_MODE=1 makes the check, and the guest finds the
+ * selector bit.  Upstream makes no such check at all.
+ */
+TEST(route_restored_before_long_mode)
+{
+	const unsigned int port = 2000;
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	uint8_t *region;
+	struct ucall uc;
+
+	vm = xen_vm_create_bare(&vcpu, guest_report, &region, false);
+	vcpu_args_set(vcpu, 2, true, VCPU_INFO_GPA);
+	region[PENDING_OFF + port / 8] |= 1 << (port % 8);
+	hvm_set_value(vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, SHINFO_GPA / PAGE_SIZE);
+	vcpu_info_at(vcpu, VCPU_INFO_GPA);
+	ASSERT_EQ(0, xen_route(vm, ROUTE_GSI, port, 0, PRIO));
+
+	hvm_set_value(vm, KVM_XEN_ATTR_TYPE_LONG_MODE, 1);
+	vcpu_run(vcpu);
+	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
+	ASSERT_EQ(UCALL_SYNC, get_ucall(vcpu, &uc));
+	EXPECT_EQ(1, uc.args[0]) TH_LOG("evtchn_upcall_pending");
+	EXPECT_EQ(1ull << (port / 64), uc.args[1]) TH_LOG("evtchn_pending_sel");
+	kvm_vm_free(vm);
+}
+
+/*
  * 64-bit vcpu_info at +52 of a cache line: its selector, bytes 60-67,
  * straddles the next line.  Words 0, 31, 32 and 63 all arrive.
  */
