@@ -65,18 +65,48 @@ qemu-system-x86_64 \
 	-monitor "pipe:$mon" >"$out/qemu.log" 2>&1 &
 qemu_pid=$!
 
-# After VM_SECONDS: record the vCPUs' registers, then stop QEMU.
+# After VM_SECONDS: record the vCPUs' registers, then stop QEMU.  The
+# monitor's answer is waited for, not a fixed time: QEMU is stopped once
+# the instruction pointer of every vCPU has come (RIP=, or EIP= for a vCPU
+# not in long mode, such as one still parked in the firmware while the
+# kernel boots), or when QEMU has exited, or after mon_seconds.  The FIFOs
+# are opened read-write, which never blocks: if QEMU has not opened its
+# ends yet, or its monitor is not up yet, the commands wait in the pipe
+# until it reads them.
+mon_seconds=60
 watchdog() {
-	local nap
+	local nap= line= part= ips=0 deadline
+	trap 'kill $nap; exit 0' TERM
 	sleep "$vm_timeout" &
 	nap=$!
-	trap 'kill $nap; exit 0' TERM
 	wait $nap
-	printf 'info cpus\ninfo registers -a\n' |
-		timeout 5 tee "$mon.in" >/dev/null
-	timeout 5 cat "$mon.out" >"$out/vcpus.log"
+	nap=
+	: >"$out/vcpus.log"
+	exec 3<>"$mon.out" 4<>"$mon.in"
+	printf 'info cpus\ninfo registers -a\n' >&4
+	deadline=$((SECONDS + mon_seconds))
+	while [ $ips -lt "$cpus" ]; do
+		# A line, or after a second what there is of one: kept, and
+		# the rest comes with the next read.
+		if IFS= read -r -t 1 part <&3; then
+			line=$line$part
+			printf '%s\n' "$line" >>"$out/vcpus.log"
+			case $line in
+			RIP=* | EIP=*) ips=$((ips + 1)) ;;
+			esac
+			line=
+		else
+			line=$line$part
+			if ! kill -0 $qemu_pid || [ $SECONDS -ge $deadline ]; then
+				echo "run.sh: QEMU's monitor gave $ips of $cpus vCPUs' registers" >>"$out/vcpus.log"
+				break
+			fi
+		fi
+	done
 	kill $qemu_pid
-	sleep 10
+	sleep 10 &
+	nap=$!
+	wait $nap
 	kill -9 $qemu_pid
 }
 watchdog 2>/dev/null &
@@ -87,10 +117,11 @@ kill $watchdog_pid 2>/dev/null
 wait $watchdog_pid
 rm -f "$mon.in" "$mon.out"
 
-# Each vCPU's RIP line from vcpus.log, with the kernel symbol the RIP
-# falls in when the image's System.map is at hand, moved by the KASLR
-# offset that the VM's /init logged (a RIP in a module, in a nested guest
-# or in user space names no symbol of the map).
+# Each vCPU's instruction pointer line from vcpus.log, with the kernel
+# symbol a RIP falls in when the image's System.map is at hand, moved by
+# the KASLR offset that the VM's /init logged (a RIP in a module, in a
+# nested guest or in user space names no symbol of the map; an EIP, of a
+# vCPU not in long mode, is in the firmware or the kernel's early boot).
 where_vcpus() {
 	local map=/boot/System.map-$krel line rip sym text base slide=0
 	case $image in
@@ -103,7 +134,7 @@ where_vcpus() {
 			sed -n 's/.*vmtest: kernel _text at \([0-9a-f]*\)$/\1/p')
 		[ -z "$text" ] || [ -z "$base" ] || slide=$((0x$base - 0x$text))
 	fi
-	grep -E '^(CPU#|RIP=)' "$out/vcpus.log" | tr -d '\r' |
+	grep -E '^(CPU#|[RE]IP=|run\.sh: )' "$out/vcpus.log" | tr -d '\r' |
 	while read -r line; do
 		rip=$(sed -n 's/^RIP=\([0-9a-f]*\).*/\1/p' <<<"$line")
 		sym=
