@@ -10,8 +10,9 @@
  * reference on it, and lasts until the VM is destroyed.  So a bound VM's
  * accelerator cannot go, and the calls for bound VMs need no further
  * protection; unregistering only has to exclude binding.  Without an
- * accelerator the Xen ioctls fail as on a KVM built without Xen support
- * (the VM ioctls with -ENOTTY, the vCPU ones with -EINVAL, x86 KVM's
+ * accelerator (none registered, and none can be loaded) KVM behaves as
+ * one built without Xen support: KVM_CAP_XEN_HVM is 0, the Xen ioctls
+ * fail (the VM ioctls with -ENOTTY, the vCPU ones with -EINVAL, x86 KVM's
  * answers to ioctls it does not know), routing entries of the Xen type
  * with -EINVAL, and a write of the hypercall page MSR with #GP.  An
  * accelerator may leave any op NULL: that entry point then behaves as if
@@ -30,11 +31,11 @@
  * kvm_xen_accel_vm_data()), stored once by binding and removed when the
  * VM is destroyed; lookups take no lock.
  *
- * Context: the ioctl forwards run in process context; set_evtchn_fast in
- * atomic context (irqfd wakeup); the timer trampolines in softirq context
- * (the Xen timer is a soft hrtimer, so that its delivery may take the pfn
- * caches' rwlocks also on PREEMPT_RT, where those sleep); the rest in vCPU
- * context.
+ * Context: the ioctl forwards and kvm_xen_accel_available() run in
+ * process context; set_evtchn_fast in atomic context (irqfd wakeup); the
+ * timer trampolines in softirq context (the Xen timer is a soft hrtimer,
+ * so that its delivery may take the pfn caches' rwlocks also on
+ * PREEMPT_RT, where those sleep); the rest in vCPU context.
  */
 
 #include <linux/kmod.h>
@@ -163,6 +164,38 @@ static const struct kvm_xen_accel_ops *accel_of(struct kvm *kvm)
 }
 
 /*
+ * Load the accelerator module by its alias if no accelerator is
+ * registered; whether one is afterwards is the caller's to read.  Process
+ * context; may sleep.
+ */
+static void load_accel(void)
+{
+	might_sleep();
+	if (!READ_ONCE(xen_accel))
+		request_module(KVM_XEN_ACCEL_ALIAS);
+}
+
+/**
+ * kvm_xen_accel_available() - may KVM_CAP_XEN_HVM be reported?
+ *
+ * x86.c reports the capability only if this returns true (the patches in
+ * compat/kvm-<version>/): without an accelerator every Xen ioctl fails,
+ * and a KVM built without Xen reports 0.  The accelerator module is
+ * loaded here if none is registered, as a VM's first Xen ioctl loads it,
+ * because a VMM asks for the capability before that ioctl (QEMU does).
+ * The answer holds for the moment of the query: it pins nothing, and an
+ * accelerator unloaded afterwards is loaded again by the next binding.
+ *
+ * Context: process context; may sleep.
+ * Return: whether an accelerator is registered.
+ */
+bool kvm_xen_accel_available(void)
+{
+	load_accel();
+	return !!READ_ONCE(xen_accel);
+}
+
+/*
  * The accelerator of @kvm, binding @kvm to it first if needed (loading the
  * module if none is registered).  Process context; may sleep.
  */
@@ -174,10 +207,7 @@ static const struct kvm_xen_accel_ops *bind(struct kvm *kvm)
 	if (ops)
 		return ops;
 
-	might_sleep();
-	if (!READ_ONCE(xen_accel))
-		request_module(KVM_XEN_ACCEL_ALIAS);
-
+	load_accel();
 	mutex_lock(&xen_accel_lock);
 	ops = xen_accel;
 	if (!ops || kvm_xen_accel_vm_data(kvm))

@@ -9,9 +9,10 @@
  * bound to it.  A VM is bound on its first Xen ioctl (the hook loads the
  * accelerator module if none is registered) and stays bound, holding a
  * reference on the accelerator's module, until it is destroyed.  With no
- * accelerator, the Xen ioctls fail as on a KVM built without Xen support
- * (-ENOTTY for the VM ioctls, -EINVAL for the vCPU ones), and Xen routing
- * entries with -EINVAL.
+ * accelerator (none registered, none loadable), KVM_CAP_XEN_HVM is 0 and
+ * the Xen ioctls fail as on a KVM built without Xen support (-ENOTTY for
+ * the VM ioctls, -EINVAL for the vCPU ones), and Xen routing entries with
+ * -EINVAL.
  *
  * The hook owns the lifetime of the Xen fields of struct kvm_xen and struct
  * kvm_vcpu_xen (mutex, pfn caches, timers); the accelerator owns what they
