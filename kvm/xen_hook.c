@@ -22,7 +22,10 @@
  * struct kvm_vcpu_xen that KVM's own code and xen.h's inline helpers read
  * (the mutex, the pfn caches, the timers): it initializes them for every
  * VM and vCPU and tears them down.  What they mean is the accelerator's.
- * It also exports the KVM internals the accelerator needs, listed below.
+ * What upstream's xen.o does for every VM, bound or not, it does itself:
+ * the TSC leaf of the Xen CPUID range, and KVM's own tracepoint of Xen
+ * hypercalls.  It also exports the KVM internals the accelerator needs,
+ * listed below.
  * What differs between the kernels it is built for (6.1, 6.12) is in
  * compat/include/kvm/xen_accel_compat.h.
  *
@@ -51,6 +54,7 @@
 #include "irq.h"
 #include "kvm_cache_regs.h"
 #include "lapic.h"
+#include "trace.h"
 #include "x86.h"
 #include "xen.h"
 
@@ -374,16 +378,43 @@ int kvm_xen_set_evtchn_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 }
 
 /*
- * The rest is reached only for bound VMs: through state that only the
+ * The rest is reached only for bound VMs, through state that only the
  * accelerator sets (the hypercall MSR, the intercept flag, vcpu_info,
- * the shadow evtchn_pending_sel, the timer), or, for update_tsc_info, for
- * any VM, when it does nothing unless bound.
+ * the shadow evtchn_pending_sel, the timer); but update_tsc_info, which
+ * KVM calls for every VM and which needs no accelerator.
  */
 int kvm_xen_write_hypercall_page(struct kvm_vcpu *vcpu, u64 data)
 {
 	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
 
 	return ops && ops->write_hypercall_page ? ops->write_hypercall_page(vcpu, data) : 1;
+}
+
+/*
+ * kvm:kvm_xen_hypercall, KVM's own tracepoint, as upstream fires it: for
+ * each Xen hypercall, whatever then handles it, with the guest's CPL, the
+ * number and the six arguments of the guest's mode (their low halves in
+ * 32-bit mode).  Only called while the tracepoint is enabled: the
+ * accelerator reads the registers it needs itself.
+ */
+static void trace_hypercall(struct kvm_vcpu *vcpu)
+{
+	static const u8 regs[2][KVM_XEN_ACCEL_HCALL_REGS] = {
+		{ VCPU_REGS_RAX, VCPU_REGS_RBX, VCPU_REGS_RCX, VCPU_REGS_RDX,
+		  VCPU_REGS_RSI, VCPU_REGS_RDI, VCPU_REGS_RBP },
+		{ VCPU_REGS_RAX, VCPU_REGS_RDI, VCPU_REGS_RSI, VCPU_REGS_RDX,
+		  VCPU_REGS_R10, VCPU_REGS_R8, VCPU_REGS_R9 },
+	};
+	struct kvm_xen_accel_hcall hc;
+
+	kvm_xen_accel_read_hcall(vcpu, regs, &hc);
+#ifdef KVM_XEN_ACCEL_TRACE_HCALL_CPL
+	trace_kvm_xen_hypercall(hc.cpl, hc.val[0], hc.val[1], hc.val[2],
+				hc.val[3], hc.val[4], hc.val[5], hc.val[6]);
+#else
+	trace_kvm_xen_hypercall(hc.val[0], hc.val[1], hc.val[2], hc.val[3],
+				hc.val[4], hc.val[5], hc.val[6]);
+#endif
 }
 
 int kvm_xen_hypercall(struct kvm_vcpu *vcpu)
@@ -393,6 +424,9 @@ int kvm_xen_hypercall(struct kvm_vcpu *vcpu)
 	/* Hyper-V hypercalls have bit 31 set in EAX: KVM's own. */
 	if ((kvm_rax_read(vcpu) & 0x80000000) && kvm_hv_hypercall_enabled(vcpu))
 		return kvm_hv_hypercall(vcpu);
+
+	if (trace_kvm_xen_hypercall_enabled())
+		trace_hypercall(vcpu);
 
 	if (!ops || !ops->hypercall) {
 		kvm_queue_exception(vcpu, UD_VECTOR);
@@ -442,12 +476,34 @@ void kvm_xen_update_runstate(struct kvm_vcpu *vcpu, int state)
 }
 
 #ifdef KVM_XEN_ACCEL_HAVE_TSC_INFO
+/*
+ * Xen's CPUID leaf 3 (the VMM's Xen base + 3) gives the guest, in
+ * sub-leaf 1, its pvclock's TSC-to-nanoseconds multiplier (ecx) and shift
+ * (edx), and in sub-leaf 2 its TSC frequency in kHz (eax), where the VMM
+ * placed those sub-leaves.  KVM calls this when the vCPU's TSC frequency
+ * or scaling changes, the first time at the vCPU's first clock update,
+ * which may well come before the VM's first Xen ioctl: so it is done here
+ * for every VM, as upstream's xen.o does, not by the accelerator.
+ */
 void kvm_xen_update_tsc_info(struct kvm_vcpu *vcpu)
 {
-	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
+	struct kvm_cpuid_entry2 *entry;
+	u32 leaf;
 
-	if (ops && ops->update_tsc_info)
-		ops->update_tsc_info(vcpu);
+	if (!vcpu->arch.xen.cpuid.base)
+		return;
+	leaf = vcpu->arch.xen.cpuid.base + 3;
+	if (leaf > vcpu->arch.xen.cpuid.limit)
+		return;
+
+	entry = kvm_find_cpuid_entry_index(vcpu, leaf, 1);
+	if (entry) {
+		entry->ecx = vcpu->arch.hv_clock.tsc_to_system_mul;
+		entry->edx = vcpu->arch.hv_clock.tsc_shift;
+	}
+	entry = kvm_find_cpuid_entry_index(vcpu, leaf, 2);
+	if (entry)
+		entry->eax = vcpu->arch.hw_tsc_khz;
 }
 #endif
 

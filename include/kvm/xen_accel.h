@@ -92,8 +92,6 @@
  *	guest.  vCPU context, vcpu->mutex held.
  * @update_runstate: the vCPU enters runstate @state.  vCPU context;
  *	atomic, with preemption off, when the vCPU is being preempted.
- * @update_tsc_info: the vCPU's TSC frequency or scaling changed.  vCPU
- *	context.
  * @timer_expired: the vCPU's Xen timer (vcpu->arch.xen.timer, a soft
  *	hrtimer) fired.  Softirq context.  Returns the hrtimer's verdict.
  * @poll_timeout: the vCPU's SCHEDOP_poll timeout (poll_timer) fired.
@@ -123,7 +121,6 @@ struct kvm_xen_accel_ops {
 	void (*inject_vcpu_vector)(struct kvm_vcpu *vcpu);
 	void (*inject_timer_irqs)(struct kvm_vcpu *vcpu);
 	void (*update_runstate)(struct kvm_vcpu *vcpu, int state);
-	void (*update_tsc_info)(struct kvm_vcpu *vcpu);
 	enum hrtimer_restart (*timer_expired)(struct kvm_vcpu *vcpu);
 	void (*poll_timeout)(struct kvm_vcpu *vcpu);
 };
