@@ -604,21 +604,32 @@ EXPORT_SYMBOL_GPL(kvm_xen_accel_read_guest_virt);
 /*
  * Xen timers are absolute times of the guest's own kvmclock.  Read that
  * clock as the guest does (its TSC scaled through its pvclock data), with
- * CLOCK_MONOTONIC at nearly the same moment in @mono, so that a deadline
- * converts to an hrtimer expiry.  Before the guest's pvclock is set up, or
- * without a stable TSC, KVM's own kvmclock read is the only choice.
+ * CLOCK_MONOTONIC of the same moment in @mono, so that a deadline converts
+ * to an hrtimer expiry.  Where the host's clocksource is the TSC, both
+ * come from one TSC read.  Where two reads are needed, the guest's clock
+ * is read first: whatever time passes between the two (an interrupt, a
+ * preemption) then delays the expiry by as much, where the other order
+ * would make the timer fire before its deadline.  Before the guest's
+ * pvclock is set up, or without a stable TSC, KVM's own kvmclock read is
+ * the only choice.
  */
 u64 kvm_xen_accel_guest_clock(struct kvm_vcpu *vcpu, ktime_t *mono)
 {
-	u64 host_tsc;
+	u64 host_tsc, now;
+	s64 mono_ns;
 
 	if (!vcpu->arch.hv_clock.version || !vcpu->kvm->arch.use_master_clock ||
 	    !static_cpu_has(X86_FEATURE_CONSTANT_TSC)) {
+		now = get_kvmclock_ns(vcpu->kvm);
 		*mono = ktime_get();
-		return get_kvmclock_ns(vcpu->kvm);
+		return now;
 	}
-	*mono = ktime_get();
-	host_tsc = rdtsc();
+	if (kvm_get_monotonic_and_clockread(&mono_ns, &host_tsc)) {
+		*mono = ns_to_ktime(mono_ns);
+	} else {
+		host_tsc = rdtsc();
+		*mono = ktime_get();
+	}
 	return __pvclock_read_cycles(&vcpu->arch.hv_clock,
 				     kvm_read_l1_tsc(vcpu, host_tsc));
 }
