@@ -23,11 +23,12 @@
 # The kernel's version, from SRC's top Makefile, picks what else is needed
 # (compat/ holds all of it):
 #   6.12  KVM is built with CONFIG_KVM_XEN: xen.o is replaced by the hook.
-#   6.1   KVM is built without it (Debian 12): the hook is added, the Xen
-#         call sites of x86.c and irq_comm.c are compiled in by defining
-#         CONFIG_KVM_XEN for these modules only (6.1's structs have their
-#         Xen fields either way, so the layout the headers give holds), and
-#         compat/kvm-6.1/*.patch is applied.
+#   6.1   KVM is built without it (Debian 12): the hook is added, and the
+#         Xen call sites of x86.c and irq_comm.c are compiled in by
+#         defining CONFIG_KVM_XEN for these modules only (6.1's structs
+#         have their Xen fields either way, so the layout the headers give
+#         holds).
+# Then compat/kvm-<version>/*.patch is applied, in the order of the names.
 set -euo pipefail
 
 src=$1 kdir=$2 out=$3
@@ -54,13 +55,13 @@ if [ ! -f "$out/.copied" ] || [ "$(cat "$out/.copied")" != "$stamp" ]; then
 		sed -i -e 's|^kvm-$(CONFIG_KVM_XEN)\t+= xen.o$|kvm-y\t\t\t+= xen_hook.o|' \
 		       "$kvm/Makefile"
 		echo "ccflags-y += -DCONFIG_KVM_XEN=1" >>"$kvm/Makefile"
-		for p in "$top/compat/kvm-6.1"/*.patch; do
-			patch -s -d "$out" -p1 <"$p"
-		done
 	else
 		sed -i -e 's|^kvm-$(CONFIG_KVM_XEN)\t+= xen.o$|kvm-$(CONFIG_KVM_XEN)\t+= xen_hook.o|' \
 		       "$kvm/Makefile"
 	fi
+	for p in "$top/compat/kvm-$ver"/*.patch; do
+		patch -s -d "$out" -p1 <"$p"
+	done
 	echo "ccflags-y += -I $top/include -I $top/compat/include" >>"$kvm/Makefile"
 	grep -q 'include $(src)/../../../virt/kvm/Makefile.kvm' "$kvm/Makefile" &&
 	grep -q '+= xen_hook.o$' "$kvm/Makefile" || {

@@ -10,8 +10,9 @@
  * reference on it, and lasts until the VM is destroyed.  So a bound VM's
  * accelerator cannot go, and the calls for bound VMs need no further
  * protection; unregistering only has to exclude binding.  Without an
- * accelerator the Xen ioctls fail as on a KVM built without Xen support
- * (the VM ioctls with -ENOTTY, the vCPU ones with -EINVAL, x86 KVM's
+ * accelerator (none registered, and none can be loaded) KVM behaves as
+ * one built without Xen support: KVM_CAP_XEN_HVM is 0, the Xen ioctls
+ * fail (the VM ioctls with -ENOTTY, the vCPU ones with -EINVAL, x86 KVM's
  * answers to ioctls it does not know), routing entries of the Xen type
  * with -EINVAL, and a write of the hypercall page MSR with #GP.  An
  * accelerator may leave any op NULL: that entry point then behaves as if
@@ -21,7 +22,10 @@
  * struct kvm_vcpu_xen that KVM's own code and xen.h's inline helpers read
  * (the mutex, the pfn caches, the timers): it initializes them for every
  * VM and vCPU and tears them down.  What they mean is the accelerator's.
- * It also exports the KVM internals the accelerator needs, listed below.
+ * What upstream's xen.o does for every VM, bound or not, it does itself:
+ * the TSC leaf of the Xen CPUID range, and KVM's own tracepoint of Xen
+ * hypercalls.  It also exports the KVM internals the accelerator needs,
+ * listed below.
  * What differs between the kernels it is built for (6.1, 6.12) is in
  * compat/include/kvm/xen_accel_compat.h.
  *
@@ -30,11 +34,11 @@
  * kvm_xen_accel_vm_data()), stored once by binding and removed when the
  * VM is destroyed; lookups take no lock.
  *
- * Context: the ioctl forwards run in process context; set_evtchn_fast in
- * atomic context (irqfd wakeup); the timer trampolines in softirq context
- * (the Xen timer is a soft hrtimer, so that its delivery may take the pfn
- * caches' rwlocks also on PREEMPT_RT, where those sleep); the rest in vCPU
- * context.
+ * Context: the ioctl forwards and kvm_xen_accel_available() run in
+ * process context; set_evtchn_fast in atomic context (irqfd wakeup); the
+ * timer trampolines in softirq context (the Xen timer is a soft hrtimer,
+ * so that its delivery may take the pfn caches' rwlocks also on
+ * PREEMPT_RT, where those sleep); the rest in vCPU context.
  */
 
 #include <linux/kmod.h>
@@ -50,6 +54,7 @@
 #include "irq.h"
 #include "kvm_cache_regs.h"
 #include "lapic.h"
+#include "trace.h"
 #include "x86.h"
 #include "xen.h"
 
@@ -163,6 +168,38 @@ static const struct kvm_xen_accel_ops *accel_of(struct kvm *kvm)
 }
 
 /*
+ * Load the accelerator module by its alias if no accelerator is
+ * registered; whether one is afterwards is the caller's to read.  Process
+ * context; may sleep.
+ */
+static void load_accel(void)
+{
+	might_sleep();
+	if (!READ_ONCE(xen_accel))
+		request_module(KVM_XEN_ACCEL_ALIAS);
+}
+
+/**
+ * kvm_xen_accel_available() - may KVM_CAP_XEN_HVM be reported?
+ *
+ * x86.c reports the capability only if this returns true (the patches in
+ * compat/kvm-<version>/): without an accelerator every Xen ioctl fails,
+ * and a KVM built without Xen reports 0.  The accelerator module is
+ * loaded here if none is registered, as a VM's first Xen ioctl loads it,
+ * because a VMM asks for the capability before that ioctl (QEMU does).
+ * The answer holds for the moment of the query: it pins nothing, and an
+ * accelerator unloaded afterwards is loaded again by the next binding.
+ *
+ * Context: process context; may sleep.
+ * Return: whether an accelerator is registered.
+ */
+bool kvm_xen_accel_available(void)
+{
+	load_accel();
+	return !!READ_ONCE(xen_accel);
+}
+
+/*
  * The accelerator of @kvm, binding @kvm to it first if needed (loading the
  * module if none is registered).  Process context; may sleep.
  */
@@ -174,10 +211,7 @@ static const struct kvm_xen_accel_ops *bind(struct kvm *kvm)
 	if (ops)
 		return ops;
 
-	might_sleep();
-	if (!READ_ONCE(xen_accel))
-		request_module(KVM_XEN_ACCEL_ALIAS);
-
+	load_accel();
 	mutex_lock(&xen_accel_lock);
 	ops = xen_accel;
 	if (!ops || kvm_xen_accel_vm_data(kvm))
@@ -344,16 +378,43 @@ int kvm_xen_set_evtchn_fast(struct kvm_xen_evtchn *xe, struct kvm *kvm)
 }
 
 /*
- * The rest is reached only for bound VMs: through state that only the
+ * The rest is reached only for bound VMs, through state that only the
  * accelerator sets (the hypercall MSR, the intercept flag, vcpu_info,
- * the shadow evtchn_pending_sel, the timer), or, for update_tsc_info, for
- * any VM, when it does nothing unless bound.
+ * the shadow evtchn_pending_sel, the timer); but update_tsc_info, which
+ * KVM calls for every VM and which needs no accelerator.
  */
 int kvm_xen_write_hypercall_page(struct kvm_vcpu *vcpu, u64 data)
 {
 	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
 
 	return ops && ops->write_hypercall_page ? ops->write_hypercall_page(vcpu, data) : 1;
+}
+
+/*
+ * kvm:kvm_xen_hypercall, KVM's own tracepoint, as upstream fires it: for
+ * each Xen hypercall, whatever then handles it, with the guest's CPL, the
+ * number and the six arguments of the guest's mode (their low halves in
+ * 32-bit mode).  Only called while the tracepoint is enabled: the
+ * accelerator reads the registers it needs itself.
+ */
+static void trace_hypercall(struct kvm_vcpu *vcpu)
+{
+	static const u8 regs[2][KVM_XEN_ACCEL_HCALL_REGS] = {
+		{ VCPU_REGS_RAX, VCPU_REGS_RBX, VCPU_REGS_RCX, VCPU_REGS_RDX,
+		  VCPU_REGS_RSI, VCPU_REGS_RDI, VCPU_REGS_RBP },
+		{ VCPU_REGS_RAX, VCPU_REGS_RDI, VCPU_REGS_RSI, VCPU_REGS_RDX,
+		  VCPU_REGS_R10, VCPU_REGS_R8, VCPU_REGS_R9 },
+	};
+	struct kvm_xen_accel_hcall hc;
+
+	kvm_xen_accel_read_hcall(vcpu, regs, &hc);
+#ifdef KVM_XEN_ACCEL_TRACE_HCALL_CPL
+	trace_kvm_xen_hypercall(hc.cpl, hc.val[0], hc.val[1], hc.val[2],
+				hc.val[3], hc.val[4], hc.val[5], hc.val[6]);
+#else
+	trace_kvm_xen_hypercall(hc.val[0], hc.val[1], hc.val[2], hc.val[3],
+				hc.val[4], hc.val[5], hc.val[6]);
+#endif
 }
 
 int kvm_xen_hypercall(struct kvm_vcpu *vcpu)
@@ -363,6 +424,9 @@ int kvm_xen_hypercall(struct kvm_vcpu *vcpu)
 	/* Hyper-V hypercalls have bit 31 set in EAX: KVM's own. */
 	if ((kvm_rax_read(vcpu) & 0x80000000) && kvm_hv_hypercall_enabled(vcpu))
 		return kvm_hv_hypercall(vcpu);
+
+	if (trace_kvm_xen_hypercall_enabled())
+		trace_hypercall(vcpu);
 
 	if (!ops || !ops->hypercall) {
 		kvm_queue_exception(vcpu, UD_VECTOR);
@@ -412,12 +476,34 @@ void kvm_xen_update_runstate(struct kvm_vcpu *vcpu, int state)
 }
 
 #ifdef KVM_XEN_ACCEL_HAVE_TSC_INFO
+/*
+ * Xen's CPUID leaf 3 (the VMM's Xen base + 3) gives the guest, in
+ * sub-leaf 1, its pvclock's TSC-to-nanoseconds multiplier (ecx) and shift
+ * (edx), and in sub-leaf 2 its TSC frequency in kHz (eax), where the VMM
+ * placed those sub-leaves.  KVM calls this when the vCPU's TSC frequency
+ * or scaling changes, the first time at the vCPU's first clock update,
+ * which may well come before the VM's first Xen ioctl: so it is done here
+ * for every VM, as upstream's xen.o does, not by the accelerator.
+ */
 void kvm_xen_update_tsc_info(struct kvm_vcpu *vcpu)
 {
-	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
+	struct kvm_cpuid_entry2 *entry;
+	u32 leaf;
 
-	if (ops && ops->update_tsc_info)
-		ops->update_tsc_info(vcpu);
+	if (!vcpu->arch.xen.cpuid.base)
+		return;
+	leaf = vcpu->arch.xen.cpuid.base + 3;
+	if (leaf > vcpu->arch.xen.cpuid.limit)
+		return;
+
+	entry = kvm_find_cpuid_entry_index(vcpu, leaf, 1);
+	if (entry) {
+		entry->ecx = vcpu->arch.hv_clock.tsc_to_system_mul;
+		entry->edx = vcpu->arch.hv_clock.tsc_shift;
+	}
+	entry = kvm_find_cpuid_entry_index(vcpu, leaf, 2);
+	if (entry)
+		entry->eax = vcpu->arch.hw_tsc_khz;
 }
 #endif
 
@@ -518,21 +604,32 @@ EXPORT_SYMBOL_GPL(kvm_xen_accel_read_guest_virt);
 /*
  * Xen timers are absolute times of the guest's own kvmclock.  Read that
  * clock as the guest does (its TSC scaled through its pvclock data), with
- * CLOCK_MONOTONIC at nearly the same moment in @mono, so that a deadline
- * converts to an hrtimer expiry.  Before the guest's pvclock is set up, or
- * without a stable TSC, KVM's own kvmclock read is the only choice.
+ * CLOCK_MONOTONIC of the same moment in @mono, so that a deadline converts
+ * to an hrtimer expiry.  Where the host's clocksource is the TSC, both
+ * come from one TSC read.  Where two reads are needed, the guest's clock
+ * is read first: whatever time passes between the two (an interrupt, a
+ * preemption) then delays the expiry by as much, where the other order
+ * would make the timer fire before its deadline.  Before the guest's
+ * pvclock is set up, or without a stable TSC, KVM's own kvmclock read is
+ * the only choice.
  */
 u64 kvm_xen_accel_guest_clock(struct kvm_vcpu *vcpu, ktime_t *mono)
 {
-	u64 host_tsc;
+	u64 host_tsc, now;
+	s64 mono_ns;
 
 	if (!vcpu->arch.hv_clock.version || !vcpu->kvm->arch.use_master_clock ||
 	    !static_cpu_has(X86_FEATURE_CONSTANT_TSC)) {
+		now = get_kvmclock_ns(vcpu->kvm);
 		*mono = ktime_get();
-		return get_kvmclock_ns(vcpu->kvm);
+		return now;
 	}
-	*mono = ktime_get();
-	host_tsc = rdtsc();
+	if (kvm_get_monotonic_and_clockread(&mono_ns, &host_tsc)) {
+		*mono = ns_to_ktime(mono_ns);
+	} else {
+		host_tsc = rdtsc();
+		*mono = ktime_get();
+	}
 	return __pvclock_read_cycles(&vcpu->arch.hv_clock,
 				     kvm_read_l1_tsc(vcpu, host_tsc));
 }

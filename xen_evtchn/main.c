@@ -67,7 +67,6 @@ static const struct kvm_xen_accel_ops xen_evtchn_ops = {
 	.timer_expired = xen_evtchn_timer_expired,
 	.poll_timeout = xen_evtchn_poll_timeout,
 	.update_runstate = xen_evtchn_update_runstate,
-	.update_tsc_info = xen_evtchn_update_tsc_info,
 };
 
 static int __init xen_evtchn_init(void)

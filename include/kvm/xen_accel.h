@@ -9,9 +9,10 @@
  * bound to it.  A VM is bound on its first Xen ioctl (the hook loads the
  * accelerator module if none is registered) and stays bound, holding a
  * reference on the accelerator's module, until it is destroyed.  With no
- * accelerator, the Xen ioctls fail as on a KVM built without Xen support
- * (-ENOTTY for the VM ioctls, -EINVAL for the vCPU ones), and Xen routing
- * entries with -EINVAL.
+ * accelerator (none registered, none loadable), KVM_CAP_XEN_HVM is 0 and
+ * the Xen ioctls fail as on a KVM built without Xen support (-ENOTTY for
+ * the VM ioctls, -EINVAL for the vCPU ones), and Xen routing entries with
+ * -EINVAL.
  *
  * The hook owns the lifetime of the Xen fields of struct kvm_xen and struct
  * kvm_vcpu_xen (mutex, pfn caches, timers); the accelerator owns what they
@@ -91,8 +92,6 @@
  *	guest.  vCPU context, vcpu->mutex held.
  * @update_runstate: the vCPU enters runstate @state.  vCPU context;
  *	atomic, with preemption off, when the vCPU is being preempted.
- * @update_tsc_info: the vCPU's TSC frequency or scaling changed.  vCPU
- *	context.
  * @timer_expired: the vCPU's Xen timer (vcpu->arch.xen.timer, a soft
  *	hrtimer) fired.  Softirq context.  Returns the hrtimer's verdict.
  * @poll_timeout: the vCPU's SCHEDOP_poll timeout (poll_timer) fired.
@@ -122,7 +121,6 @@ struct kvm_xen_accel_ops {
 	void (*inject_vcpu_vector)(struct kvm_vcpu *vcpu);
 	void (*inject_timer_irqs)(struct kvm_vcpu *vcpu);
 	void (*update_runstate)(struct kvm_vcpu *vcpu, int state);
-	void (*update_tsc_info)(struct kvm_vcpu *vcpu);
 	enum hrtimer_restart (*timer_expired)(struct kvm_vcpu *vcpu);
 	void (*poll_timeout)(struct kvm_vcpu *vcpu);
 };

@@ -18,7 +18,8 @@
  *  - the 6.12 UAPI fields that 6.1's structs lack, which sit at the same
  *    offsets as fields they have;
  *  - small API renames (eventfd_signal(), <linux/unaligned.h>, the
- *    kvm_x86_ops calls, the runstate entry point of xen.h).
+ *    kvm_x86_ops calls, the runstate entry point of xen.h), and whether
+ *    KVM's kvm_xen_hypercall tracepoint takes the guest's CPL.
  * Features a kernel cannot support are left out of what the accelerator
  * accepts and of what KVM_CAP_XEN_HVM reports there.
  *
@@ -80,13 +81,18 @@ static inline struct kvm_xen_accel_vm *kvm_xen_accel_vm(struct kvm *kvm)
  * and struct kvm_vcpu_xen, which the hook initializes.
  */
 #define KVM_XEN_ACCEL_IN_KVM_XEN
-/* KVM calls kvm_xen_update_tsc_info() (Xen's CPUID TSC leaf). */
+/*
+ * KVM keeps the Xen CPUID leaves and calls kvm_xen_update_tsc_info(),
+ * which fills the TSC leaf.
+ */
 #define KVM_XEN_ACCEL_HAVE_TSC_INFO
 /*
  * kvm.ko keeps the pfn cache API and kvm_get_wall_clock_epoch() to
  * itself: the hook exports them.
  */
 #define KVM_XEN_ACCEL_EXPORT_KVM_INTERNALS
+/* KVM's kvm_xen_hypercall tracepoint records the guest's CPL. */
+#define KVM_XEN_ACCEL_TRACE_HCALL_CPL
 
 /* shared_info's wallclock: the VM's epoch, in real-time nanoseconds. */
 u64 kvm_get_wall_clock_epoch(struct kvm *kvm);

@@ -13,6 +13,10 @@
  * to kvmclock, is the host's real time) and prints, as "state:" lines, the
  * values that depend only on the guest's and the VMM's actions.  The VM
  * test runs it on both KVMs and requires the same lines.
+ *
+ * A second test runs the vCPU before the VMM's first Xen ioctl, as a VMM
+ * may (its first clock update then comes before it), and checks that the
+ * Xen CPUID time leaf is filled all the same.
  */
 
 #include <stdint.h>
@@ -45,19 +49,25 @@ struct time_leaf {
 	uint32_t tsc_khz;
 };
 
+/* In the guest: read the Xen time leaf into @out. */
+static void read_time_leaf(struct time_leaf *out)
+{
+	uint32_t eax, ebx, ecx, edx;
+
+	__cpuid(XEN_CPUID_TIME, 1, &eax, &ebx, &ecx, &edx);
+	WRITE_ONCE(out->mul, ecx);
+	WRITE_ONCE(out->shift, edx);
+	__cpuid(XEN_CPUID_TIME, 2, &eax, &ebx, &ecx, &edx);
+	WRITE_ONCE(out->tsc_khz, eax);
+}
+
 static void guest_code(void)
 {
-	struct time_leaf *out = (void *)CPUID_OUT_GPA;
-	uint32_t eax, ebx, ecx, edx;
 	int i;
 
 	for (i = 1; i <= 2; i++) {
 		wrmsr(XEN_HYPERCALL_MSR, HCALL_GPA);
-		__cpuid(XEN_CPUID_TIME, 1, &eax, &ebx, &ecx, &edx);
-		WRITE_ONCE(out->mul, ecx);
-		WRITE_ONCE(out->shift, edx);
-		__cpuid(XEN_CPUID_TIME, 2, &eax, &ebx, &ecx, &edx);
-		WRITE_ONCE(out->tsc_khz, eax);
+		read_time_leaf((void *)CPUID_OUT_GPA);
 		GUEST_SYNC(i);
 	}
 	GUEST_DONE();
@@ -217,6 +227,73 @@ TEST(time_state)
 	};
 	ASSERT_EQ(2, run_guest_syncs(vcpu, check_state, &st));
 	ASSERT_EQ(2, st.stage);
+	kvm_vm_free(vm);
+}
+
+/* Runs before any Xen ioctl, then reads the time leaf after the first. */
+static void guest_leaf_code(void)
+{
+	GUEST_SYNC(1);
+	read_time_leaf((void *)CPUID_OUT_GPA);
+	GUEST_SYNC(2);
+	GUEST_DONE();
+}
+
+struct leaf_ctx {
+	struct __test_metadata *_metadata;
+	struct kvm_vm *vm;
+	struct kvm_vcpu *vcpu;
+	const struct time_leaf *leaf;
+};
+
+/*
+ * Sync 1: the vCPU has run, its clock is set up; the VMM's first Xen
+ * ioctl now.  Sync 2: the guest has read the leaf.
+ */
+static void check_leaf(uint64_t stage, void *ctx)
+{
+	struct kvm_xen_hvm_config cfg = {
+		.flags = KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL,
+		.msr = XEN_HYPERCALL_MSR,
+	};
+	struct leaf_ctx *lc = ctx;
+	struct __test_metadata *_metadata = lc->_metadata;
+	const struct time_leaf *leaf = lc->leaf;
+	int khz;
+
+	if (stage == 1) {
+		vm_ioctl(lc->vm, KVM_XEN_HVM_CONFIG, &cfg);
+		return;
+	}
+	ASSERT_EQ(2, stage);
+	khz = __vcpu_ioctl(lc->vcpu, KVM_GET_TSC_KHZ, NULL);
+	ASSERT_GT(khz, 0);
+	if (kernel_fills_time_leaf()) {
+		EXPECT_NE(0, leaf->mul);
+		EXPECT_EQ((uint32_t)khz, leaf->tsc_khz);
+	} else {
+		EXPECT_EQ(0, leaf->mul);
+		EXPECT_EQ(0, leaf->shift);
+		EXPECT_EQ(0, leaf->tsc_khz);
+	}
+	printf("state: time leaf set before Xen: mul %#x, shift %d, tsc_khz %u\n",
+	       leaf->mul, (int8_t)leaf->shift, leaf->tsc_khz);
+}
+
+TEST(time_leaf_before_xen)
+{
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	uint8_t *region;
+	struct leaf_ctx lc;
+
+	vm = xen_vm_create(&vcpu, guest_leaf_code, &region);
+	set_xen_cpuid(vcpu);
+	lc = (struct leaf_ctx) {
+		._metadata = _metadata, .vm = vm, .vcpu = vcpu,
+		.leaf = (void *)(region + CPUID_OUT_GPA - REGION_GPA),
+	};
+	ASSERT_EQ(2, run_guest_syncs(vcpu, check_leaf, &lc));
 	kvm_vm_free(vm);
 }
 
