@@ -207,39 +207,3 @@ void xen_evtchn_get_vcpu_info(struct kvm_vcpu *vcpu,
 			      vx->vcpu_time_info_cache.gpa : KVM_XEN_INVALID_GPA;
 	}
 }
-
-/* Set the register at @reg (an offset) of CPUID @leaf.@sub, if any. */
-static void set_cpuid_reg(struct kvm_vcpu *vcpu, u32 leaf, u32 sub,
-			  size_t reg, u32 val)
-{
-	struct kvm_cpuid_entry2 *e = kvm_find_cpuid_entry_index(vcpu, leaf, sub);
-
-	if (e)
-		*(u32 *)((void *)e + reg) = val;
-}
-
-/**
- * xen_evtchn_update_tsc_info() - report the vCPU's TSC in Xen's CPUID
- * @vcpu: the vCPU, whose TSC frequency or scaling changed
- *
- * Xen's CPUID leaf 3 (base + 3) tells the guest, in sub-leaf 1, the
- * pvclock's TSC-to-nanoseconds multiplier (ecx) and shift (edx), and in
- * sub-leaf 2 the TSC frequency in kHz (eax); when the VMM exposes it.
- *
- * Context: vCPU context.
- */
-void xen_evtchn_update_tsc_info(struct kvm_vcpu *vcpu)
-{
-	u32 base, limit, leaf;
-
-	kvm_xen_accel_cpuid_leaves(vcpu, &base, &limit);
-	leaf = base + 3;
-	if (!base || leaf > limit)
-		return;
-	set_cpuid_reg(vcpu, leaf, 1, offsetof(struct kvm_cpuid_entry2, ecx),
-		      vcpu->arch.hv_clock.tsc_to_system_mul);
-	set_cpuid_reg(vcpu, leaf, 1, offsetof(struct kvm_cpuid_entry2, edx),
-		      vcpu->arch.hv_clock.tsc_shift);
-	set_cpuid_reg(vcpu, leaf, 2, offsetof(struct kvm_cpuid_entry2, eax),
-		      vcpu->arch.hw_tsc_khz);
-}

@@ -153,7 +153,6 @@ int xen_evtchn_set_vcpu_info(struct kvm_vcpu *vcpu,
 			     const struct kvm_xen_vcpu_attr *data);
 void xen_evtchn_get_vcpu_info(struct kvm_vcpu *vcpu,
 			      struct kvm_xen_vcpu_attr *data);
-void xen_evtchn_update_tsc_info(struct kvm_vcpu *vcpu);
 
 /* shared_info.c */
 int xen_evtchn_set_long_mode(struct kvm *kvm, bool long_mode, bool always);

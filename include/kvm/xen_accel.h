@@ -135,8 +135,6 @@ void kvm_xen_accel_unregister(const struct kvm_xen_accel_ops *ops);
  */
 extern struct static_key_false_deferred kvm_xen_enabled;
 u64 get_kvmclock_ns(struct kvm *kvm);
-struct kvm_cpuid_entry2 *kvm_find_cpuid_entry_index(struct kvm_vcpu *vcpu,
-						    u32 function, u32 index);
 
 /* A hypercall's number and its six arguments: seven registers. */
 #define KVM_XEN_ACCEL_HCALL_REGS 7

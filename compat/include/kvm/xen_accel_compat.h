@@ -195,14 +195,6 @@ static inline bool kvm_xen_accel_gpc_hva_active(struct gfn_to_pfn_cache *gpc)
 	return kvm_gpc_is_hva_active(gpc);
 }
 
-/* Xen's CPUID leaves as the VMM placed them (base 0: none). */
-static inline void kvm_xen_accel_cpuid_leaves(struct kvm_vcpu *vcpu,
-					      u32 *base, u32 *limit)
-{
-	*base = vcpu->arch.xen.cpuid.base;
-	*limit = vcpu->arch.xen.cpuid.limit;
-}
-
 static inline void kvm_xen_accel_eventfd_signal(struct eventfd_ctx *ctx)
 {
 	eventfd_signal(ctx);
@@ -400,14 +392,6 @@ static inline bool kvm_xen_accel_gpc_gpa_active(struct gfn_to_pfn_cache *gpc)
 static inline bool kvm_xen_accel_gpc_hva_active(struct gfn_to_pfn_cache *gpc)
 {
 	return false;
-}
-
-/* 6.1's KVM keeps no Xen CPUID leaves. */
-static inline void kvm_xen_accel_cpuid_leaves(struct kvm_vcpu *vcpu,
-					      u32 *base, u32 *limit)
-{
-	*base = 0;
-	*limit = 0;
 }
 
 static inline void kvm_xen_accel_eventfd_signal(struct eventfd_ctx *ctx)

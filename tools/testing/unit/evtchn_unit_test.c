@@ -100,13 +100,6 @@ int kvm_xen_accel_deliver_vector(struct kvm_vcpu *vcpu, u8 vector)
 	return 1;
 }
 
-/* The VMM exposes no Xen CPUID leaves to the model VM. */
-struct kvm_cpuid_entry2 *kvm_find_cpuid_entry_index(struct kvm_vcpu *vcpu,
-						    u32 function, u32 index)
-{
-	return NULL;
-}
-
 u64 kvm_xen_accel_guest_clock(struct kvm_vcpu *vcpu, ktime_t *mono)
 {
 	*mono = guest_now;

@@ -17,7 +17,7 @@
 #define VCPUOP_set_singleshot_timer	8
 #define VCPUOP_stop_singleshot_timer	9
 #define TIMER_PORT			13
-#define HIGH				(1ull << 32)
+#define HIGH				BIT_ULL(32)
 
 FIXTURE(xen) {
 	struct kvm_vm *vm;
@@ -82,18 +82,19 @@ FIXTURE_TEARDOWN(xen)
 }
 
 /* One hypercall by the guest; its result. */
-static int64_t hcall(struct __test_metadata *_metadata, FIXTURE_DATA(xen) *self,
-		     uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+static int64_t hcall_on(struct __test_metadata *_metadata,
+			struct kvm_vcpu *vcpu, uint8_t *region, uint64_t nr,
+			uint64_t a0, uint64_t a1, uint64_t a2)
 {
-	uint64_t *req = (void *)(self->region + 3 * PAGE_SIZE);
+	uint64_t *req = (void *)(region + 3 * PAGE_SIZE);
 	int64_t ret;
 
 	req[0] = nr;
 	req[1] = a0;
 	req[2] = a1;
 	req[3] = a2;
-	ret = to_sync(_metadata, self->vcpu);
-	to_sync(_metadata, self->vcpu);	/* back to the next request */
+	ret = to_sync(_metadata, vcpu);
+	to_sync(_metadata, vcpu);	/* back to the next request */
 	return ret;
 }
 
@@ -116,31 +117,36 @@ static uint64_t kvmclock_now(struct kvm_vm *vm)
 
 TEST_F(xen, sched_op_command_is_an_int)
 {
-	EXPECT_EQ(0, hcall(_metadata, self, HC_SCHED_OP, SCHEDOP_yield | HIGH,
-			   0, 0));
-	EXPECT_EQ(0, hcall(_metadata, self, HC_SCHED_OP,
-			   SCHEDOP_yield | 0xdead0000ull << 32, 0, 0));
+	struct kvm_vcpu *v = self->vcpu;
+	uint8_t *r = self->region;
+
+	EXPECT_EQ(0, hcall_on(_metadata, v, r, HC_SCHED_OP,
+			      SCHEDOP_yield | HIGH, 0, 0));
+	EXPECT_EQ(0, hcall_on(_metadata, v, r, HC_SCHED_OP,
+			      SCHEDOP_yield | 0xdead0000ull << 32, 0, 0));
 }
 
 TEST_F(xen, vcpu_op_command_and_vcpu_are_ints)
 {
 	uint64_t *oneshot = (void *)(self->region + 3 * PAGE_SIZE + 0x100);
 	uint64_t later = kvmclock_now(self->vm) + 100ull * 1000 * 1000 * 1000;
+	struct kvm_vcpu *v = self->vcpu;
+	uint8_t *r = self->region;
 
 	oneshot[0] = later;
 	oneshot[1] = 0;
-	EXPECT_EQ(0, hcall(_metadata, self, HC_VCPU_OP,
-			   VCPUOP_set_singleshot_timer | HIGH, 0 | HIGH,
-			   DATA_GPA + 0x100));
-	EXPECT_EQ(later, timer_deadline(_metadata, self->vcpu));
-	EXPECT_EQ(0, hcall(_metadata, self, HC_VCPU_OP,
-			   VCPUOP_stop_singleshot_timer, 0 | HIGH, 0));
-	EXPECT_EQ(0, timer_deadline(_metadata, self->vcpu));
+	EXPECT_EQ(0, hcall_on(_metadata, v, r, HC_VCPU_OP,
+			      VCPUOP_set_singleshot_timer | HIGH, 0 | HIGH,
+			      DATA_GPA + 0x100));
+	EXPECT_EQ(later, timer_deadline(_metadata, v));
+	EXPECT_EQ(0, hcall_on(_metadata, v, r, HC_VCPU_OP,
+			      VCPUOP_stop_singleshot_timer, 0 | HIGH, 0));
+	EXPECT_EQ(0, timer_deadline(_metadata, v));
 
 	/* The low half still names another vCPU: refused, in the kernel. */
-	EXPECT_EQ(-EINVAL, hcall(_metadata, self, HC_VCPU_OP,
-				 VCPUOP_stop_singleshot_timer | HIGH, 1 | HIGH,
-				 0));
+	EXPECT_EQ(-EINVAL, hcall_on(_metadata, v, r, HC_VCPU_OP,
+				    VCPUOP_stop_singleshot_timer | HIGH,
+				    1 | HIGH, 0));
 }
 
 TEST_HARNESS_MAIN

@@ -24,21 +24,21 @@
 
 /* 48 bytes (64-bit ABI), 24 of them in page 2 and 24 in page 3. */
 #define RS_GPA		(REGION_GPA + 3 * PAGE_SIZE - 24)
-#define RS_UPDATE	(1ull << 63)
+#define RS_UPDATE	BIT_ULL(63)
 
 struct stress {
 	struct kvm_vm *vm;
 	struct kvm_vcpu *vcpu;
 	void *pages;		/* pages 2 and 3 of the region */
-	volatile bool stop;
+	bool stop;
 	unsigned long runs, flips, hogs;
 };
 
 static void guest_spin(void)
 {
 	for (;;) {
-		for (volatile int i = 0; i < 20000; i++)
-			;
+		for (int i = 0; i < 20000; i++)
+			asm volatile("pause");
 		GUEST_SYNC(0);
 	}
 }
@@ -58,7 +58,7 @@ static void *vcpu_thread(void *arg)
 	struct ucall uc;
 
 	pin_to_cpu0();
-	while (!s->stop) {
+	while (!READ_ONCE(s->stop)) {
 		vcpu_run(s->vcpu);
 		TEST_ASSERT_KVM_EXIT_REASON(s->vcpu, KVM_EXIT_IO);
 		TEST_ASSERT(get_ucall(s->vcpu, &uc) == UCALL_SYNC, "ucall");
@@ -72,7 +72,7 @@ static void *hog_thread(void *arg)
 	struct stress *s = arg;
 
 	pin_to_cpu0();
-	while (!s->stop)
+	while (!READ_ONCE(s->stop))
 		s->hogs++;
 	return NULL;
 }
@@ -81,7 +81,7 @@ static void *flip_thread(void *arg)
 {
 	struct stress *s = arg;
 
-	while (!s->stop) {
+	while (!READ_ONCE(s->stop)) {
 		mprotect(s->pages, 2 * PAGE_SIZE, PROT_READ);
 		mprotect(s->pages, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE);
 		s->flips++;
@@ -122,7 +122,7 @@ TEST(runstate_under_preemption_and_invalidation)
 		usleep(100 * 1000);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 	} while (now.tv_sec - t0.tv_sec < 3);
-	s.stop = true;
+	WRITE_ONCE(s.stop, true);
 	for (i = 0; i < 3; i++)
 		pthread_join(t[i], NULL);
 	TH_LOG("%lu guest exits, %lu protection flips", s.runs, s.flips);

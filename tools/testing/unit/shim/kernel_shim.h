@@ -139,14 +139,16 @@ static inline void shim_tso_drain(void)
 	}
 }
 
+/* A full barrier drains CPU 0's store buffer. */
 static inline void smp_mb(void)
 {
 	if (shim_cpu == 0)
 		shim_tso_drain();
 }
 
-#define smp_mb__after_atomic()	smp_mb()
-#define smp_mb__before_atomic()	smp_mb()
+/* On x86 the atomic operations are locked: full barriers already. */
+#define smp_mb__after_atomic()	smp_mb()	/* as smp_mb() */
+#define smp_mb__before_atomic()	smp_mb()	/* as smp_mb() */
 
 /* Bit operations on unsigned long arrays (x86 little-endian numbering). */
 static inline bool test_bit(unsigned long nr, const unsigned long *a)
@@ -159,7 +161,7 @@ static inline bool test_bit(unsigned long nr, const unsigned long *a)
 
 static inline void set_bit(unsigned long nr, unsigned long *a)
 {
-	smp_mb();	/* lock bts */
+	smp_mb();	/* lock bts: the store buffer drains */
 	shim_check_aligned(&a[nr / BITS_PER_LONG]);
 	a[nr / BITS_PER_LONG] |= 1UL << (nr % BITS_PER_LONG);
 	shim_step();
@@ -167,7 +169,7 @@ static inline void set_bit(unsigned long nr, unsigned long *a)
 
 static inline void clear_bit(unsigned long nr, unsigned long *a)
 {
-	smp_mb();	/* lock btr */
+	smp_mb();	/* lock btr: the store buffer drains */
 	shim_check_aligned(&a[nr / BITS_PER_LONG]);
 	a[nr / BITS_PER_LONG] &= ~(1UL << (nr % BITS_PER_LONG));
 	shim_step();
@@ -224,7 +226,7 @@ static inline int atomic_xchg(atomic_t *a, int v)
 {
 	int old;
 
-	smp_mb();
+	smp_mb();	/* a locked operation: the store buffer drains */
 	old = a->counter;
 	a->counter = v;
 	shim_step();
@@ -698,10 +700,6 @@ struct kvm {
 
 #define KVM_REQ_UNBLOCK		0
 #define KVM_REQ_CLOCK_UPDATE	1
-
-struct kvm_cpuid_entry2;
-struct kvm_cpuid_entry2 *kvm_find_cpuid_entry_index(struct kvm_vcpu *vcpu,
-						    u32 function, u32 index);
 
 static inline void kvm_make_request(int req, struct kvm_vcpu *vcpu)
 {

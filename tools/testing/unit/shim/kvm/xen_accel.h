@@ -14,13 +14,6 @@ static inline struct mutex *kvm_xen_accel_lock(struct kvm *kvm)
 	return &kvm->arch.xen.xen_lock;
 }
 
-static inline void kvm_xen_accel_cpuid_leaves(struct kvm_vcpu *vcpu,
-					      u32 *base, u32 *limit)
-{
-	*base = vcpu->arch.xen.cpuid.base;
-	*limit = vcpu->arch.xen.cpuid.limit;
-}
-
 void *kvm_xen_accel_bound_data(struct kvm *kvm);
 int kvm_xen_accel_read_guest_virt(struct kvm_vcpu *vcpu, u64 gva, void *buf,
 				  unsigned int len);
