@@ -113,7 +113,7 @@ run() {
 # Unload whatever a test left loaded, so that one failing test does not
 # make the next ones fail too.  Called by /init after each test.
 cleanup_modules() {
-	for cleanup_m in test_splat test_irqbypass bench_irqbypass bench_irqbypass_kvm xen_evtchn vfio_pci vfio_pci_core vfio_iommu_type1 \
+	for cleanup_m in test_splat test_slow_refresh test_irqbypass bench_irqbypass bench_irqbypass_kvm xen_evtchn vfio_pci vfio_pci_core vfio_iommu_type1 \
 		 vfio_virqfd vfio kvm_amd kvm_intel kvm irqbypass test_irq_posting; do
 		loaded "$cleanup_m" && rmmod "$cleanup_m"
 	done

@@ -71,6 +71,7 @@ fi
 	-m test:"$testmods/test_irqbypass.ko" \
 	-m test:"$testmods/bench_irqbypass.ko" \
 	-m test:"$testmods/test_accel_contract.ko" \
+	-m test:"$testmods/test_slow_refresh.ko" \
 	-m rebuilt:"$kvm/kvm.ko" -m rebuilt:"$kvm/kvm-amd.ko" \
 	"${install[@]}" \
 	-b "$QEMU_ROOT/usr/bin/qemu-system-x86_64" \

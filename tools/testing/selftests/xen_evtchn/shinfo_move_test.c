@@ -9,6 +9,7 @@
  * returns the page just set, and at the end an event lands there.
  */
 
+#define _GNU_SOURCE
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
@@ -21,7 +22,7 @@
 
 struct race {
 	struct kvm_vm *vm;
-	volatile bool stop;
+	bool stop;
 	unsigned long sends, toggles;
 };
 
@@ -36,7 +37,9 @@ static void *sender(void *arg)
 	struct race *r = arg;
 	struct kvm_irq_routing_xen_evtchn e = { .port = PORT, .priority = PRIO };
 
-	while (!r->stop) {
+	/* The name test_slow_refresh.ko looks for (50-shinfo_move.sh). */
+	pthread_setname_np(pthread_self(), "shinfo_sender");
+	while (!READ_ONCE(r->stop)) {
 		__vm_ioctl(r->vm, KVM_XEN_HVM_EVTCHN_SEND, &e);
 		r->sends++;
 	}
@@ -47,7 +50,7 @@ static void *toggler(void *arg)
 {
 	struct race *r = arg;
 
-	while (!r->stop) {
+	while (!READ_ONCE(r->stop)) {
 		vm_mem_region_set_flags(r->vm, REGION_SLOT,
 					r->toggles & 1 ? 0 : KVM_MEM_LOG_DIRTY_PAGES);
 		r->toggles++;
@@ -88,7 +91,7 @@ TEST(shared_info_moves_under_slow_path_events)
 		moves++;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 	} while (now.tv_sec - t0.tv_sec < 3);
-	r.stop = true;
+	WRITE_ONCE(r.stop, true);
 	pthread_join(t[0], NULL);
 	pthread_join(t[1], NULL);
 	TH_LOG("%lu moves, %lu sends, %lu memslot toggles", moves, r.sends,
