@@ -207,10 +207,12 @@ guest-boots-installed: $(SRC_STAMP) need-stock-xen
 
 # The fuzzer alone: SEED replays a run (the VM suite runs a short slice).
 # DIFF=1: its differential mode, stock KVM against ours, over SEEDS (A-B),
-# OPS operations each (2000 unless given).
+# OPS operations each (2000 unless given); KEEP=3,17,20-25 makes only
+# those operations (the others are only generated), to shrink a difference.
 SEED ?= 1
 DIFF ?= 0
 SEEDS ?= 1-20
+KEEP ?=
 OPS ?= $(if $(filter 1,$(DIFF)),2000,20000)
 
 fuzz:
@@ -218,7 +220,7 @@ fuzz:
 	@$(MAKE) --no-print-directory fuzz-installed
 
 fuzz-installed: $(SRC_STAMP) $(if $(filter 1,$(DIFF)),need-stock-xen)
-	@tools/testing/fuzz.sh $(SEED) $(OPS) $(DIFF) $(SEEDS)
+	@tools/testing/fuzz.sh $(SEED) $(OPS) $(DIFF) $(SEEDS) $(KEEP)
 
 # Every Xen path, stock KVM against ours, ROUNDS alternating rounds in each
 # of BENCH_BOOTS VM boots: a table of medians and ratios.

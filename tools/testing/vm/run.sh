@@ -155,7 +155,7 @@ known_stock_splats() {
 			{ seen++; warn = $0 }
 		else if ($0 ~ /WARNING:|BUG:|Oops|KASAN|UBSAN|general protection|Kernel panic|possible (circular|recursive) locking/)
 			ok = 0
-		if ($0 ~ / kvm_xen_inject_(pending_events|timer_irqs)\+/ && !from)
+		if ($0 ~ /\] +kvm_xen_inject_(pending_events|timer_irqs)\+/ && !from)
 			from = $0
 		if ($0 ~ /---\[ end trace [0-9a-f]+ \]---/) {
 			inwarn = 0

@@ -29,10 +29,10 @@
 
 #include "xen_abi.h"
 
-#if HC_SET_TIMER_OP != __HYPERVISOR_set_timer_op ||			\
-	HC_XEN_VERSION != __HYPERVISOR_xen_version ||			\
-	HC_VCPU_OP != __HYPERVISOR_vcpu_op ||				\
-	HC_SCHED_OP != __HYPERVISOR_sched_op ||				\
-	HC_EVENT_CHANNEL_OP != __HYPERVISOR_event_channel_op
+#if __HYPERVISOR_set_timer_op != HC_SET_TIMER_OP ||			\
+	__HYPERVISOR_xen_version != HC_XEN_VERSION ||			\
+	__HYPERVISOR_vcpu_op != HC_VCPU_OP ||				\
+	__HYPERVISOR_sched_op != HC_SCHED_OP ||				\
+	__HYPERVISOR_event_channel_op != HC_EVENT_CHANNEL_OP
 #error "a hypercall number of xen_abi.h is not Xen's"
 #endif

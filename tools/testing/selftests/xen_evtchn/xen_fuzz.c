@@ -22,44 +22,58 @@
  * a thread of its own while the main thread moves shared_info and
  * vcpu_info under it.
  *
- * Differential mode (-d): the same seed gives the same run on any KVM, so
+ * Differential mode (-d): the same seed makes the same run on any KVM, so
  * that the stock KVM's Xen (upstream 6.12) and ours can be compared op by
- * op (-C).  Nothing runs beside the main thread: vCPU 1's hypercalls (its
- * generator still in the guest) run synchronously, as an operation of the
- * main thread; deadlines are past, 0 or 10^15 ns (never reached), and a
- * timer set from a bogus deadline (Xen's 100ms) is waited for; after each
- * operation, the irqfd is detached and attached again (which waits for
- * its injection work) and the eventfd is drained.  Then one line is
- * logged: the operation, its return values and errnos, GET results, the
- * exits to the VMM and the guest's hypercall result, and the guest-visible
- * state: the ABI, where shared_info and each vcpu_info are, the pending
- * ports, a digest of the mask, each vCPU's evtchn_pending_sel and
- * evtchn_upcall_pending, each timer, the eventfd's count, and a digest of
- * every byte of the guest's Xen pages except those KVM writes time into
- * (pvclocks, runstate areas, the wallclock).  Last, each vCPU's
- * evtchn_pending_sel and evtchn_upcall_pending are set to what the
- * pending and unmasked ports say, on both KVMs alike: a selector bit one
- * KVM sets and the other does not is seen at the operation that set it,
- * and does not make every later state differ.
+ * op (-C).  Nothing runs beside the main thread:
+ *  - vCPU 1's hypercalls (its generator still in the guest, seeded by the
+ *    host's before each) run synchronously, as operations of the main
+ *    thread, as vCPU 0's do;
+ *  - a deadline is 0, past, or 10^15 ns (never reached), except the bogus
+ *    ones of set_timer_op, which Xen makes 100ms: those are waited for;
+ *  - after each operation, the irqfd is detached and attached again
+ *    (which waits for its injection work) and the eventfd is drained.
+ * Then one line is logged: the operation, its return values and errnos,
+ * GET results, the exits to the VMM and the guest's hypercall result, and
+ * the guest-visible state: the ABI, where shared_info and each vcpu_info
+ * are, the pending ports, a digest of the mask, each vCPU's
+ * evtchn_pending_sel and evtchn_upcall_pending, each timer, the eventfd's
+ * count, and a digest of each guest page of the Xen areas, less the bytes
+ * KVM writes time into (pvclocks, runstate areas, wallclocks).
  *
- * Compare mode (-C STOCK OURS): reads two logs of one seed, the first
- * from the stock KVM, and prints the first operation at which they
- * differ with both lines, classified: a deliberate difference of ours
- * (Documentation/xen_evtchn.rst), a known bug of ours, or not known
- * (exit status 1).  After a classified one, the states may differ for the
- * rest of the run, so the rest is not judged; the line says how many
- * operations were.
+ * Last, the state is made the same on both KVMs wherever a deliberate
+ * difference of ours would otherwise make every later line differ: each
+ * vCPU's evtchn_pending_sel and evtchn_upcall_pending are set to what the
+ * pending and unmasked ports say (ours sets selector bits for pending
+ * ports that upstream does not), and a timer event still there after its
+ * deadline (one that waits for shared_info: ours keeps it, upstream drops
+ * it) is dropped.  The difference itself shows at the operation that made
+ * it.
+ *
+ * Compare mode (-C STOCK OURS): reads the two logs of one seed, the first
+ * from the stock KVM, and classifies each operation whose lines differ: a
+ * deliberate difference of ours (Documentation/xen_evtchn.rst), a known
+ * bug of ours, or not known, which fails (exit status 1) with both lines.
+ * The first line of each known class is printed, then the count of each.
+ * A known difference that the step above does not undo (a timer one KVM
+ * armed and the other did not) ends the judging of that seed.
+ *
+ * With -k (differential mode), only the operations listed (as in
+ * -k 3,17,20-25) are made and logged; the others are only generated, so
+ * that the ones kept are the same as in the whole run: a difference can
+ * be shrunk to the few operations that make it.
  *
  * Both modes count, per hypercall, how many the kernel handled and how
  * many exited to the VMM, and print the sum of the module's
  * xen_evtchn_stats over the run's VMs when they exist (ours).
  *
- * usage: xen_fuzz [-s SEED] [-n OPS] [-d]
+ * -D OP dumps every byte of the guest's Xen pages after operation OP (time
+ * left out), to see what a digest that differs is made of.
+ *
+ * usage: xen_fuzz [-s SEED] [-n OPS] [-d [-k OPS] [-D OP]]
  *        xen_fuzz -C STOCK.log OURS.log
  */
 
 #define _GNU_SOURCE
-#include <inttypes.h>
 #include <stdarg.h>
 #include <pthread.h>
 #include <signal.h>
@@ -79,7 +93,7 @@
 #define NR_VCPUS	2
 #define HCALL_OP	(DATA_GPA + 0x800)	/* the guest's next hypercall */
 #define FAR_NS		1000000000000000ULL	/* a deadline never reached */
-#define HI		(1ULL << 32)	/* garbage above a 32-bit argument */
+#define HI		BIT_ULL(32)	/* garbage above a 32-bit argument */
 
 static uint64_t rng_state;
 static bool diff;	/* differential mode, in the guest too */
@@ -284,6 +298,7 @@ struct fuzz {
 	bool stop;
 	uint64_t ops;
 	/* Differential mode: */
+	bool dry;		/* generate this operation, do not make it */
 	char *line;		/* this operation's log line */
 	size_t len;
 	/* Bytes that KVM writes time into, by guest page. */
@@ -332,12 +347,13 @@ static void check_errno(int ret, const char *what)
 	}
 }
 
-/* An ioctl: logged in differential mode, its errno checked always. */
-#define CHECKED(f, what, call) ({					\
-	int __r = log_ret(f, what, call);				\
-	check_errno(__r, what);						\
-	__r;								\
-})
+/* An ioctl's @ret: logged in differential mode, its errno checked always. */
+static int checked(struct fuzz *f, const char *what, int ret)
+{
+	ret = log_ret(f, what, ret);
+	check_errno(ret, what);
+	return ret;
+}
 
 /*
  * Run @vcpu once through a hypercall, answering exits to the VMM; count
@@ -351,7 +367,7 @@ static void run_vcpu(struct fuzz *f, struct kvm_vcpu *vcpu,
 	struct ucall uc;
 
 	for (i = 0; i < 4; i++) {
-		CHECKED(f, "run", __vcpu_run(vcpu));
+		checked(f, "run", __vcpu_run(vcpu));
 		if (vcpu->run->exit_reason == KVM_EXIT_XEN) {
 			note(f, " exit=%llx:%llx:%llx",
 			     vcpu->run->xen.u.hcall.input,
@@ -373,11 +389,10 @@ static void run_vcpu(struct fuzz *f, struct kvm_vcpu *vcpu,
 			if (!op) {	/* vCPU 1's own */
 				nr = uc.args[1];
 				a0 = uc.args[2];
-				note(f, " hc=%" PRIx64 ":%" PRIx64 ":%" PRIx64
-				     ":%" PRIx64 " ret=%" PRIx64, nr, a0,
+				note(f, " hc=%lx:%lx:%lx:%lx ret=%lx", nr, a0,
 				     uc.args[3], uc.args[4], uc.args[0]);
 			} else {
-				note(f, " ret=%" PRIx64, uc.args[1]);
+				note(f, " ret=%lx", uc.args[1]);
 			}
 			/* vCPU 1's thread counts too, in race mode. */
 			__atomic_fetch_add(exits ? &f->exited[hc_kind(nr, a0)] :
@@ -385,7 +400,7 @@ static void run_vcpu(struct fuzz *f, struct kvm_vcpu *vcpu,
 					   __ATOMIC_RELAXED);
 			return;
 		default:
-			note(f, " ucall=%" PRIu64, uc.cmd);
+			note(f, " ucall=%lu", uc.cmd);
 			return;
 		}
 	}
@@ -439,7 +454,8 @@ static void add_stats(struct fuzz *f)
 		if (i == f->nr_stats) {
 			if (i == ARRAY_SIZE(f->stats))
 				continue;
-			strcpy(f->stat_name[f->nr_stats++], name);
+			snprintf(f->stat_name[f->nr_stats++],
+				 sizeof(f->stat_name[0]), "%s", name);
 		}
 		f->stats[i] += val;
 	}
@@ -550,12 +566,20 @@ static void timed_shinfo(struct fuzz *f, uint64_t gpa)
 		timed(f, gpa + i * 64 + 32, 32);
 }
 
+/*
+ * @call, unless this operation is only generated, not made (-k): the
+ * generator draws the same numbers either way.
+ */
+#define DO(f, call)	((f)->dry ? 0 : (call))
+
 static void host_op(struct fuzz *f)
 {
 	struct kvm_vcpu *vcpu = f->vcpu[rnd() % NR_VCPUS];
 	struct kvm_xen_hvm_attr ha = {};
 	struct kvm_xen_vcpu_attr va = {};
 	uint64_t one = 1, hva, gpa;
+	struct hcall *op, dry_op;
+	int ret;
 
 	switch (rnd() % 12) {
 	case 0:
@@ -569,9 +593,10 @@ static void host_op(struct fuzz *f)
 			ha.u.shared_info.hva = PICK(0, 1, hva, hva + PAGE_SIZE);
 			gpa = hva_gpa(f, ha.u.shared_info.hva);
 		}
-		note(f, " shinfo type=%u %" PRIx64, ha.type, gpa);
+		note(f, " shinfo type=%u %lx", ha.type, gpa);
 		timed_shinfo(f, gpa);
-		CHECKED(f, "r", __vm_ioctl(f->vm, KVM_XEN_HVM_SET_ATTR, &ha));
+		ret = DO(f, __vm_ioctl(f->vm, KVM_XEN_HVM_SET_ATTR, &ha));
+		checked(f, "r", ret);
 		break;
 	case 1:
 		ha.type = PICK(KVM_XEN_ATTR_TYPE_LONG_MODE,
@@ -580,8 +605,10 @@ static void host_op(struct fuzz *f)
 			       KVM_XEN_ATTR_TYPE_RUNSTATE_UPDATE_FLAG, 99);
 		ha.u.pad[0] = PICK(0, 1, 0xf, 0x10, 0xf3, 0x4000a);
 		note(f, " hvm type=%u val=%llx", ha.type, ha.u.pad[0]);
-		CHECKED(f, "r", __vm_ioctl(f->vm, KVM_XEN_HVM_SET_ATTR, &ha));
-		if (!CHECKED(f, "get", __vm_ioctl(f->vm, KVM_XEN_HVM_GET_ATTR, &ha)))
+		ret = DO(f, __vm_ioctl(f->vm, KVM_XEN_HVM_SET_ATTR, &ha));
+		checked(f, "r", ret);
+		ret = DO(f, __vm_ioctl(f->vm, KVM_XEN_HVM_GET_ATTR, &ha));
+		if (!checked(f, "get", ret))
 			note(f, " val=%llx", ha.u.pad[0]);
 		break;
 	case 2:
@@ -603,7 +630,8 @@ static void host_op(struct fuzz *f)
 		     ha.u.evtchn.flags, ha.u.evtchn.deliver.port.port,
 		     ha.u.evtchn.deliver.port.vcpu,
 		     ha.u.evtchn.deliver.port.priority);
-		CHECKED(f, "r", __vm_ioctl(f->vm, KVM_XEN_HVM_SET_ATTR, &ha));
+		ret = DO(f, __vm_ioctl(f->vm, KVM_XEN_HVM_SET_ATTR, &ha));
+		checked(f, "r", ret);
 		break;
 	case 3:
 		va.type = PICK(KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO,
@@ -618,14 +646,15 @@ static void host_op(struct fuzz *f)
 			va.u.gpa = any_gpa();
 			gpa = va.u.gpa;
 		}
-		note(f, " vcpu%u type=%u %" PRIx64, vcpu->id, va.type, gpa);
+		note(f, " vcpu%u type=%u %lx", vcpu->id, va.type, gpa);
 		if (va.type == KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_ADDR)
 			timed(f, gpa, 48);
 		else if (va.type == KVM_XEN_VCPU_ATTR_TYPE_VCPU_TIME_INFO)
 			timed(f, gpa, 32);
 		else
 			timed(f, gpa + 32, 32);
-		CHECKED(f, "r", __vcpu_ioctl(vcpu, KVM_XEN_VCPU_SET_ATTR, &va));
+		ret = DO(f, __vcpu_ioctl(vcpu, KVM_XEN_VCPU_SET_ATTR, &va));
+		checked(f, "r", ret);
 		break;
 	case 4:
 		va.type = KVM_XEN_VCPU_ATTR_TYPE_TIMER;
@@ -636,9 +665,10 @@ static void host_op(struct fuzz *f)
 		note(f, " vcpu%u timer port=%u prio=%u at=%llx", vcpu->id,
 		     va.u.timer.port, va.u.timer.priority,
 		     va.u.timer.expires_ns);
-		CHECKED(f, "r", __vcpu_ioctl(vcpu, KVM_XEN_VCPU_SET_ATTR, &va));
-		if (!CHECKED(f, "get",
-			     __vcpu_ioctl(vcpu, KVM_XEN_VCPU_GET_ATTR, &va)))
+		ret = DO(f, __vcpu_ioctl(vcpu, KVM_XEN_VCPU_SET_ATTR, &va));
+		checked(f, "r", ret);
+		ret = DO(f, __vcpu_ioctl(vcpu, KVM_XEN_VCPU_GET_ATTR, &va));
+		if (!checked(f, "get", ret))
 			note(f, " tget=%u:%u:%llx", va.u.timer.port,
 			     va.u.timer.priority, va.u.timer.expires_ns);
 		break;
@@ -653,10 +683,11 @@ static void host_op(struct fuzz *f)
 		va.u.runstate.time_running = PICK(0, 100);
 		note(f, " vcpu%u attr type=%u state=%llx", vcpu->id, va.type,
 		     va.u.runstate.state);
-		CHECKED(f, "r", __vcpu_ioctl(vcpu, KVM_XEN_VCPU_SET_ATTR, &va));
+		ret = DO(f, __vcpu_ioctl(vcpu, KVM_XEN_VCPU_SET_ATTR, &va));
+		checked(f, "r", ret);
 		/* Runstate times are the host's: only the state is logged. */
-		if (!CHECKED(f, "get",
-			     __vcpu_ioctl(vcpu, KVM_XEN_VCPU_GET_ATTR, &va)) &&
+		ret = DO(f, __vcpu_ioctl(vcpu, KVM_XEN_VCPU_GET_ATTR, &va));
+		if (!checked(f, "get", ret) &&
 		    va.type != KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_DATA)
 			note(f, " val=%llx", va.u.runstate.state);
 		break;
@@ -667,29 +698,34 @@ static void host_op(struct fuzz *f)
 		};
 
 		note(f, " send %u:%u:%u", e.port, e.vcpu, e.priority);
-		CHECKED(f, "r", __vm_ioctl(f->vm, KVM_XEN_HVM_EVTCHN_SEND, &e));
+		ret = DO(f, __vm_ioctl(f->vm, KVM_XEN_HVM_EVTCHN_SEND, &e));
+		checked(f, "r", ret);
 		break;
 	}
 	case 7: {
 		struct kvm_irqfd irqfd = { .fd = f->efd, .gsi = GSI };
 		uint32_t port = any_port(), to = PICK(0, 1, 9);
 		uint32_t prio = PICK(PRIO, PRIO, 2);
-		int ret = xen_route(f->vm, GSI, port, to, prio);
 
+		ret = DO(f, xen_route(f->vm, GSI, port, to, prio));
 		note(f, " route %u:%u:%u r=%d", port, to, prio, ret);
 		errno = -ret;
 		check_errno(ret, "routing");
-		if (!CHECKED(f, "irqfd", __vm_ioctl(f->vm, KVM_IRQFD, &irqfd)))
+		ret = DO(f, __vm_ioctl(f->vm, KVM_IRQFD, &irqfd));
+		if (!checked(f, "irqfd", ret) && !f->dry)
 			f->irqfd = true;
 		break;
 	}
 	case 8:
 		note(f, " efd");
-		TEST_ASSERT(write(f->efd, &one, sizeof(one)) == sizeof(one),
+		TEST_ASSERT(f->dry ||
+			    write(f->efd, &one, sizeof(one)) == sizeof(one),
 			    "eventfd write");
 		break;
 	case 9:	/* the memslot under some of the GPAs goes, or comes back */
 		note(f, " extra=%d", !f->extra);
+		if (f->dry)
+			break;
 		if (f->extra) {
 			vm_mem_region_delete(f->vm, EXTRA_SLOT);
 			f->extra_hva = NULL;
@@ -703,23 +739,24 @@ static void host_op(struct fuzz *f)
 	default:
 		/* In differential mode, vCPU 1 runs here, synchronously. */
 		if (diff && rnd() % 2) {
+			/* Its generator seeded from here: -k keeps it. */
+			hva = rnd() | 1;
 			note(f, " vcpu1 run");
+			if (f->dry)
+				break;
+			*(uint64_t *)addr_gva2hva(f->vm,
+						  (vm_vaddr_t)&rng_state) = hva;
 			run_vcpu(f, f->vcpu[1], NULL);
 			break;
 		}
-		random_hcall((void *)(f->region + HCALL_OP - REGION_GPA),
-			     HCALL_OP);
-		{
-			struct hcall *op = (void *)(f->region + HCALL_OP -
-						    REGION_GPA);
-
-			note(f, " vcpu0 hc=%" PRIx64 ":%" PRIx64 ":%" PRIx64
-			     ":%" PRIx64 " buf=%" PRIx64 ":%" PRIx64 ":%"
-			     PRIx64 ":%" PRIx64, op->nr, op->a[0], op->a[1],
-			     op->a[2], op->buf[0], op->buf[1], op->buf[2],
-			     op->buf[3]);
+		op = f->dry ? &dry_op :
+			      (void *)(f->region + HCALL_OP - REGION_GPA);
+		random_hcall(op, HCALL_OP);
+		note(f, " vcpu0 hc=%lx:%lx:%lx:%lx buf=%lx:%lx:%lx:%lx",
+		     op->nr, op->a[0], op->a[1], op->a[2], op->buf[0],
+		     op->buf[1], op->buf[2], op->buf[3]);
+		if (!f->dry)
 			run_vcpu(f, f->vcpu[0], op);
-		}
 		break;
 	}
 }
@@ -759,7 +796,7 @@ static void settle(struct fuzz *f)
 	count = 0;
 	if (read(f->efd, &count, sizeof(count)) != sizeof(count))
 		count = 0;
-	note(f, " | efd=%" PRIu64, count);
+	note(f, " | efd=%lu", count);
 
 	/*
 	 * A timer armed from a bogus deadline fires 100ms from now: wait for
@@ -841,7 +878,7 @@ static uint8_t *vcpu_info_at_(struct fuzz *f, int i, uint64_t *gpa)
 static void log_state(struct fuzz *f)
 {
 	struct kvm_xen_hvm_attr lm = { .type = KVM_XEN_ATTR_TYPE_LONG_MODE };
-	uint64_t si_gpa, vi_gpa[NR_VCPUS], pu = 0, h = FNV_INIT, sel;
+	uint64_t si_gpa, vi_gpa[NR_VCPUS], pu = 0, put = 0, h = FNV_INIT, sel;
 	uint8_t *si, *vi[NR_VCPUS];
 	int i, w, words, bits, nr = 0, page = 0, off;
 	bool wide;
@@ -851,7 +888,7 @@ static void log_state(struct fuzz *f)
 	words = wide ? 64 : 32;
 	bits = wide ? 64 : 32;
 	si = shinfo_at(f, &si_gpa);
-	note(f, " lm=%d si=%" PRIx64, wide, si_gpa);
+	note(f, " lm=%d si=%lx", wide, si_gpa);
 	if (si) {
 		uint8_t pend[512], mask[512];
 		int moff = wide ? MASK_OFF : 0x880;
@@ -859,6 +896,9 @@ static void log_state(struct fuzz *f)
 		/* Bytes with time in them (a wallclock of the other ABI): 0. */
 		page_of(f, si_gpa, &page);
 		for (off = 0; off < words * bits / 8; off++) {
+			if (f->timed[page][PENDING_OFF + off] ||
+			    f->timed[page][moff + off])
+				put |= 1ULL << (off * 8 / bits);
 			pend[off] = f->timed[page][PENDING_OFF + off] ? 0 :
 				    si[PENDING_OFF + off];
 			mask[off] = f->timed[page][moff + off] ? 0 :
@@ -874,13 +914,14 @@ static void log_state(struct fuzz *f)
 			if (!(mask[w / 8] & (1 << (w % 8))))
 				pu |= 1ULL << (w / bits);
 		}
-		note(f, "+%d pendh=%" PRIx64 " maskh=%" PRIx64 " pu=%" PRIx64,
+		/* put: the words whose bits have time in them (left out). */
+		note(f, "+%d pendh=%lx maskh=%lx pu=%lx put=%lx",
 		     nr, fnv(FNV_INIT, pend, words * bits / 8),
-		     fnv(FNV_INIT, mask, words * bits / 8), pu);
+		     fnv(FNV_INIT, mask, words * bits / 8), pu, put);
 	}
 	for (i = 0; i < NR_VCPUS; i++) {
 		vi[i] = vcpu_info_at_(f, i, &vi_gpa[i]);
-		note(f, " vi%d=%" PRIx64, i, vi_gpa[i]);
+		note(f, " vi%d=%lx", i, vi_gpa[i]);
 		if (!vi[i])
 			continue;
 		sel = 0;
@@ -889,7 +930,7 @@ static void log_state(struct fuzz *f)
 		if (is_timed(f, vi_gpa[i], 16))
 			note(f, " sel%d=time up%d=time", i, i);
 		else
-			note(f, " sel%d=%" PRIx64 " up%d=%u", i, sel, i,
+			note(f, " sel%d=%lx up%d=%u", i, sel, i,
 			     vi[i][0]);
 	}
 
@@ -912,7 +953,7 @@ static void log_state(struct fuzz *f)
 			if (!skip)
 				h = fnv(h, p + off, 1);
 		}
-		note(f, "%d:%" PRIx64 ",", page, h);
+		note(f, "%d:%lx,", page, h);
 		h = FNV_INIT;
 	}
 
@@ -925,15 +966,75 @@ static void log_state(struct fuzz *f)
 	}
 }
 
+/* -k: the operations to make, as ranges; the others are only generated. */
+static struct { uint64_t first, last; } keep[4096];
+static int nr_keep;
+
+static void parse_keep(char *list)
+{
+	char *tok, *save, *dash;
+
+	for (tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		TEST_ASSERT(nr_keep < (int)ARRAY_SIZE(keep), "-k: too many");
+		keep[nr_keep].first = strtoull(tok, &dash, 0);
+		keep[nr_keep].last = *dash == '-' ?
+			strtoull(dash + 1, NULL, 0) : keep[nr_keep].first;
+		nr_keep++;
+	}
+}
+
+static bool kept(uint64_t i)
+{
+	int k;
+
+	for (k = 0; k < nr_keep; k++)
+		if (i >= keep[k].first && i <= keep[k].last)
+			return true;
+	return !nr_keep;
+}
+
+/* -D: after this operation, the bytes of every page (time left out). */
+static uint64_t dump_op = ~0ULL;
+
+static void dump_pages(struct fuzz *f)
+{
+	int page, off, k, idx;
+	uint8_t *p;
+
+	for (page = 0; page < NR_PAGES; page++) {
+		p = page_of(f, page < REGION_PAGES ? REGION_GPA + page * PAGE_SIZE :
+			    EXTRA_GPA, &idx);
+		for (off = 0; p && off < PAGE_SIZE; off += 32) {
+			f->len = 0;
+			note(f, "dump %d:%03x", page, off);
+			for (k = off; k < off + 32; k++) {
+				if (f->timed[page][k])
+					note(f, " ..");
+				else
+					note(f, " %02x", p[k]);
+			}
+			puts(f->line);
+		}
+	}
+}
+
 /* One operation of the differential mode, and its log line. */
 static void diff_op(struct fuzz *f, uint64_t i)
 {
+	f->dry = !kept(i);
 	f->len = 0;
-	note(f, "op=%" PRIu64, i);
+	note(f, "op=%lu", i);
+	if (f->dry) {
+		host_op(f);
+		return;
+	}
 	host_op(f);
 	settle(f);
 	log_state(f);
 	puts(f->line);
+	if (i == dump_op)
+		dump_pages(f);
 }
 
 /* Compare mode: split a log line into its operation and its result. */
@@ -945,7 +1046,7 @@ struct logline {
 static bool read_line(FILE *file, struct logline *l)
 {
 	while (fgets(l->buf, sizeof(l->buf), file)) {
-		if (sscanf(l->buf, "op=%" SCNu64, &l->op) == 1) {
+		if (sscanf(l->buf, "op=%lu", &l->op) == 1) {
 			l->buf[strcspn(l->buf, "\n")] = 0;
 			return true;
 		}
@@ -1000,7 +1101,7 @@ static void strip(const char *line, const char * const *keys, char *out)
 {
 	char buf[LINE_MAX_LEN], *tok, *save;
 
-	strcpy(buf, line);
+	snprintf(buf, sizeof(buf), "%s", line);
 	*out = 0;
 	for (tok = strtok_r(buf, " ", &save); tok;
 	     tok = strtok_r(NULL, " ", &save)) {
@@ -1057,7 +1158,7 @@ static struct class classify(const char *s, const char *o)
 	static const char * const hcall_keys[] = {
 		"exit", "ret", "run", "t0", "t1", "tget", NULL,
 	};
-	uint64_t pu = field(o, "pu", 0), nr, a0, a1;
+	uint64_t pu = field(o, "pu", 0) | field(o, "put", 0), nr, a0, a1;
 	const char *hc;
 	int i;
 
@@ -1165,7 +1266,7 @@ static int compare(const char *stock_path, const char *ours_path)
 		if (!gs && !go)
 			break;
 		if (!gs || !go) {
-			printf("xen_fuzz: the %s log ends first, after %" PRIu64 " operations: NOT KNOWN\n",
+			printf("xen_fuzz: the %s log ends first, after %lu operations: NOT KNOWN\n",
 			       gs ? "ours" : "stock", judged);
 			return 1;
 		}
@@ -1174,7 +1275,7 @@ static int compare(const char *stock_path, const char *ours_path)
 			continue;
 		c = classify(ls->buf, lo->buf);
 		if (!c.name) {
-			printf("xen_fuzz: op %" PRIu64 " differs, NOT KNOWN\nstock: %s\nours:  %s\n",
+			printf("xen_fuzz: op %lu differs, NOT KNOWN\nstock: %s\nours:  %s\n",
 			       ls->op, ls->buf, lo->buf);
 			return 1;
 		}
@@ -1183,19 +1284,19 @@ static int compare(const char *stock_path, const char *ours_path)
 				break;
 		if (i == nr_seen && nr_seen < (int)ARRAY_SIZE(seen)) {
 			seen[nr_seen++] = c.name;
-			printf("xen_fuzz: op %" PRIu64 " differs: %s\nstock: %s\nours:  %s\n",
+			printf("xen_fuzz: op %lu differs: %s\nstock: %s\nours:  %s\n",
 			       ls->op, c.name, ls->buf, lo->buf);
 		}
 		count[i]++;
 		if (!c.resynced) {
-			printf("xen_fuzz: the states differ from op %" PRIu64 " on: the rest is not judged\n",
+			printf("xen_fuzz: states differ from op %lu on: the rest is not judged\n",
 			       ls->op);
 			break;
 		}
 	}
 	for (i = 0; i < nr_seen; i++)
-		printf("xen_fuzz: %" PRIu64 " x %s\n", count[i], seen[i]);
-	printf("xen_fuzz: %" PRIu64 " operations judged, no difference that is not known\n",
+		printf("xen_fuzz: %lu x %s\n", count[i], seen[i]);
+	printf("xen_fuzz: %lu operations judged, no difference that is not known\n",
 	       judged);
 	return 0;
 }
@@ -1205,10 +1306,10 @@ static void report(struct fuzz *f)
 	int i;
 
 	for (i = 0; i < HK_NR; i++)
-		fprintf(stderr, "xen_fuzz: hypercall %s: %" PRIu64 " in the kernel, %" PRIu64 " to the VMM\n",
+		fprintf(stderr, "xen_fuzz: hypercall %s: %lu in the kernel, %lu to the VMM\n",
 			hc_kind_name[i], f->handled[i], f->exited[i]);
 	for (i = 0; i < f->nr_stats; i++)
-		fprintf(stderr, "xen_fuzz: xen_evtchn_stats %s %" PRIu64 "\n",
+		fprintf(stderr, "xen_fuzz: xen_evtchn_stats %s %lu\n",
 			f->stat_name[i], f->stats[i]);
 }
 
@@ -1221,7 +1322,7 @@ int main(int argc, char *argv[])
 	int opt;
 
 	TEST_ASSERT(f, "calloc");
-	while ((opt = getopt(argc, argv, "s:n:dC")) != -1) {
+	while ((opt = getopt(argc, argv, "s:n:dk:D:C")) != -1) {
 		switch (opt) {
 		case 's':
 			seed = strtoull(optarg, NULL, 0);
@@ -1231,6 +1332,12 @@ int main(int argc, char *argv[])
 			break;
 		case 'd':
 			diff = true;
+			break;
+		case 'k':
+			parse_keep(optarg);
+			break;
+		case 'D':
+			dump_op = strtoull(optarg, NULL, 0);
 			break;
 		case 'C':
 			if (argc - optind != 2)
@@ -1242,7 +1349,7 @@ int main(int argc, char *argv[])
 	}
 	TEST_REQUIRE(kvm_check_cap(KVM_CAP_XEN_HVM) &
 		     KVM_XEN_HVM_CONFIG_EVTCHN_SEND);
-	fprintf(stderr, "xen_fuzz: seed %" PRIu64 ", %" PRIu64 " operations%s\n",
+	fprintf(stderr, "xen_fuzz: seed %lu, %lu operations%s\n",
 		seed, nr_ops, diff ? ", differential" : "");
 	rng_state = seed ? seed : 1;
 	TEST_ASSERT(!sigaction(SIGUSR1, &kick, NULL), "sigaction");
@@ -1274,11 +1381,11 @@ int main(int argc, char *argv[])
 	vm_free(f);
 	close(f->efd);
 	report(f);
-	fprintf(stderr, "xen_fuzz: seed %" PRIu64 ": %" PRIu64 " operations, no unexpected errno\n",
+	fprintf(stderr, "xen_fuzz: seed %lu: %lu operations, no unexpected errno\n",
 		seed, nr_ops);
 	return 0;
 usage:
-	fprintf(stderr, "usage: %s [-s SEED] [-n OPS] [-d]\n       %s -C STOCK OURS\n",
-		argv[0], argv[0]);
+	fprintf(stderr, "usage: %s [-s SEED] [-n OPS] [-d [-k OPS] [-D OP]]\n", argv[0]);
+	fprintf(stderr, "       %s -C STOCK OURS\n", argv[0]);
 	return 2;
 }
