@@ -1145,11 +1145,53 @@ struct class {
 	bool resynced;	/* the fuzzer made the states the same again */
 };
 
+/* What the comparison remembers of a seed's earlier operations. */
+struct history {
+	bool lm0;		/* the guest's ABI was 32-bit at some point */
+	/*
+	 * Per vCPU, the selector words of ports whose sender was set up
+	 * while the vCPU had no vcpu_info: ours' pending-at-setup check
+	 * keeps their bits in the shadow, to reach the guest later.
+	 */
+	uint64_t shadowed[NR_VCPUS];
+};
+
+/* Note what stock's line @s (the same as ours' but for the class) did. */
+static void remember(struct history *hist, const char *s)
+{
+	unsigned int port, vcpu, i;
+	const char *p;
+	char k[8];
+
+	if (field(s, "lm", 1) == 0)
+		hist->lm0 = true;
+	port = ~0U;
+	vcpu = NR_VCPUS;
+	p = strstr(s, " timer port=");
+	if (p && sscanf(s, "op=%*u vcpu%u", &vcpu) == 1)
+		port = strtoul(p + 12, NULL, 10);
+	p = strstr(s, " route ");
+	if (p)
+		sscanf(p, " route %u:%u", &port, &vcpu);
+	p = strstr(s, " to=");
+	if (p)
+		sscanf(p, " to=%u:%u", &port, &vcpu);
+	if (port == ~0U || vcpu >= NR_VCPUS)
+		return;
+	snprintf(k, sizeof(k), "vi%u", vcpu);
+	if (field(s, k, 0) != KVM_XEN_INVALID_GPA)
+		return;
+	for (i = 0; i < 2; i++)	/* either ABI's word */
+		if (port / (i ? 32 : 64) < 64)
+			hist->shadowed[vcpu] |= 1ULL << (port / (i ? 32 : 64));
+}
+
 /*
  * The class of a difference between stock's line @s and ours @o, or a
  * NULL name if it is none that is known.
  */
-static struct class classify(const char *s, const char *o)
+static struct class classify(const char *s, const char *o,
+			     const struct history *hist)
 {
 	static const char * const sel_keys[] = {
 		"sel0", "up0", "sel1", "up1", NULL,
@@ -1240,6 +1282,50 @@ static struct class classify(const char *s, const char *o)
 				true,
 			};
 		}
+		/*
+		 * Ours' pending-at-setup check for a vCPU with no vcpu_info
+		 * keeps the selector bit in the shadow; it reaches the guest
+		 * when the vCPU next enters with one, even if the port is no
+		 * longer pending there (shared_info moved meanwhile).
+		 */
+		more = !up_only;
+		for (i = 0; i < NR_VCPUS; i++) {
+			char k[8];
+			uint64_t ss, os;
+
+			snprintf(k, sizeof(k), "sel%d", i);
+			ss = field(s, k, 0);
+			os = field(o, k, 0);
+			if ((ss & ~os) || ((os & ~ss) & ~(pu | hist->shadowed[i])))
+				more = false;
+		}
+		if (more && strstr(s, " run "))
+			return (struct class) {
+				"DELIBERATE: pending-at-setup check for a vCPU with no vcpu_info, its selector bit kept in the shadow and set at its next entry with one",
+				true,
+			};
+		/*
+		 * Shadow words past the 32-bit ABI's: ours drops them when the
+		 * guest turns 32-bit; upstream keeps them, raises
+		 * evtchn_upcall_pending again at each entry while 32-bit, and
+		 * sets them in vcpu_info once 64-bit again.
+		 */
+		more = !up_only && hist->lm0;
+		for (i = 0; i < NR_VCPUS; i++) {
+			char k[8];
+			uint64_t ss, os;
+
+			snprintf(k, sizeof(k), "sel%d", i);
+			ss = field(s, k, 0);
+			os = field(o, k, 0);
+			if ((os & ~ss) || ((ss & ~os) & 0xffffffffULL))
+				more = false;
+		}
+		if (more)
+			return (struct class) {
+				"DELIBERATE (undocumented): shadow selector words past the 32-bit ABI's are dropped on the switch to 32-bit; upstream keeps them and sets them once 64-bit again",
+				true,
+			};
 		/* Upstream raises upcall_pending again for dropped shadow words. */
 		if (up_only && field(s, "lm", 1) == 0)
 			return (struct class) {
@@ -1256,6 +1342,7 @@ static int compare(const char *stock_path, const char *ours_path)
 	struct logline *ls = malloc(sizeof(*ls)), *lo = malloc(sizeof(*lo));
 	const char *seen[16];
 	uint64_t judged = 0, count[16] = {};
+	struct history hist = {};
 	int nr_seen = 0, i;
 	struct class c;
 
@@ -1271,9 +1358,12 @@ static int compare(const char *stock_path, const char *ours_path)
 			return 1;
 		}
 		judged++;
-		if (!strcmp(ls->buf, lo->buf))
+		if (!strcmp(ls->buf, lo->buf)) {
+			remember(&hist, ls->buf);
 			continue;
-		c = classify(ls->buf, lo->buf);
+		}
+		c = classify(ls->buf, lo->buf, &hist);
+		remember(&hist, ls->buf);
 		if (!c.name) {
 			printf("xen_fuzz: op %lu differs, NOT KNOWN\nstock: %s\nours:  %s\n",
 			       ls->op, ls->buf, lo->buf);
