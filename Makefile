@@ -19,7 +19,8 @@
 #   make check-rt     the same with PREEMPT_RT
 #   make check-guest  a real Xen guest under QEMU 10 on each KVM
 #   make guest-boots  boot the real Xen guest BOOTS times on each KVM
-#   make fuzz     the Xen ioctl/hypercall fuzzer, SEED and OPS
+#   make fuzz     the Xen ioctl/hypercall fuzzer, SEED and OPS; DIFF=1:
+#                 stock KVM against ours, SEEDS=A-B
 #   make bench    every Xen path, stock KVM against ours, ROUNDS rounds
 #                 in each of BENCH_BOOTS boots
 #   make bench-profile  perf in the VM: where the host paths' time goes
@@ -205,15 +206,21 @@ guest-boots-installed: $(SRC_STAMP) need-stock-xen
 		$(GUEST_BOOTS_CPUS)
 
 # The fuzzer alone: SEED replays a run (the VM suite runs a short slice).
+# DIFF=1: its differential mode, stock KVM against ours, over SEEDS (A-B),
+# OPS operations each (2000 unless given); KEEP=3,17,20-25 makes only
+# those operations (the others are only generated), to shrink a difference.
 SEED ?= 1
-OPS ?= 20000
+DIFF ?= 0
+SEEDS ?= 1-20
+KEEP ?=
+OPS ?= $(if $(filter 1,$(DIFF)),2000,20000)
 
 fuzz:
 	@tools/build/deps.sh $(KVER)
 	@$(MAKE) --no-print-directory fuzz-installed
 
-fuzz-installed: $(SRC_STAMP)
-	@tools/testing/fuzz.sh $(SEED) $(OPS)
+fuzz-installed: $(SRC_STAMP) $(if $(filter 1,$(DIFF)),need-stock-xen)
+	@tools/testing/fuzz.sh $(SEED) $(OPS) $(DIFF) $(SEEDS) $(KEEP)
 
 # Every Xen path, stock KVM against ours, ROUNDS alternating rounds in each
 # of BENCH_BOOTS VM boots: a table of medians and ratios.

@@ -164,12 +164,60 @@ if ! grep -q '^vmtest: all tests ran' "$out/tap.log"; then
 	[ ! -e "$out/vcpus.log" ] || where_vcpus | sed 's/^/# vcpus: /'
 fi
 
-# A splat anywhere in the kernel log fails the run, whatever the tests said.
+# The stock KVM's one known WARN, upstream 6.12's bug (a pfn cache
+# refreshed with no address: an event raised before any vcpu_info), is
+# the stock KVM's, not ours: inside the "vmtest: stock-known-splats"
+# markers, which only a test's stock half sets, a WARN report from
+# cut-here to end-trace that is exactly that one (WARNING at
+# virt/kvm/pfncache.c in __kvm_gpc_refresh, from
+# kvm_xen_inject_pending_events or kvm_xen_inject_timer_irqs, and no
+# other report in it) is reported and left out of the judged log.
+# Anything else there, or that WARN anywhere else, still fails the run.
+known_stock_splats() {
+	awk -v known="$out/stock-known-splats.log" '
+	/vmtest: stock-known-splats begin/ { stock = 1 }
+	/vmtest: stock-known-splats end/ { stock = 0 }
+	stock && !inwarn && /------------\[ cut here \]------------/ {
+		inwarn = 1; n = 0; ok = 1; seen = 0; from = 0; warn = ""
+	}
+	inwarn {
+		block[++n] = $0
+		if ($0 ~ /WARNING: CPU: [0-9]+ PID: [0-9]+ at [^ ]*virt\/kvm\/pfncache\.c:[0-9]+ __kvm_gpc_refresh\+/)
+			{ seen++; warn = $0 }
+		else if ($0 ~ /WARNING:|BUG:|Oops|KASAN|UBSAN|general protection|Kernel panic|possible (circular|recursive) locking/)
+			ok = 0
+		if ($0 ~ /\] +kvm_xen_inject_(pending_events|timer_irqs)\+/ && !from)
+			from = $0
+		if ($0 ~ /---\[ end trace [0-9a-f]+ \]---/) {
+			inwarn = 0
+			if (ok && seen == 1 && from) {
+				print warn > known
+				print "  from" from > known
+			} else {
+				for (i = 1; i <= n; i++)
+					print block[i]
+			}
+		}
+		next
+	}
+	{ print }
+	END { for (i = 1; inwarn && i <= n; i++) print block[i] }
+	' "$out/console.log"
+}
+rm -f "$out/stock-known-splats.log"
+known_stock_splats >"$out/console.judged"
+if [ -s "$out/stock-known-splats.log" ]; then
+	echo "# the stock KVM's known WARN (upstream's bug, not ours):"
+	sed 's/^/#   /' "$out/stock-known-splats.log"
+fi
+
+# A splat anywhere else in the kernel log fails the run, whatever the
+# tests said.
 splat='(------------\[ cut here \]|WARNING:|BUG:|Oops|general protection fault|KASAN|UBSAN|Kernel panic|possible circular locking|possible recursive locking|INFO: trying to register non-static key|Call Trace:|unreferenced object)'
-if grep -Eq "$splat" "$out/console.log"; then
+if grep -Eq "$splat" "$out/console.judged"; then
 	failed=1
 	echo "not ok - $name: kernel log free of splats"
-	grep -E -B3 -A25 "$splat" "$out/console.log" | head -n 80 | sed 's/^/# console: /'
+	grep -E -B3 -A25 "$splat" "$out/console.judged" | head -n 80 | sed 's/^/# console: /'
 	grep -E 'vmtest: (begin|end)' "$out/console.log" | sed 's/^/# console: /'
 else
 	echo "ok - $name: kernel log free of splats"

@@ -32,16 +32,11 @@
 #define PENDING_OFF		0x800
 #define MASK_OFF		0xa00	/* evtchn_mask, 64-bit layout */
 
-/* Xen's hypercall numbers, and the commands and port states the tests use. */
-#define HC_SET_TIMER_OP		15
-#define HC_XEN_VERSION		17
-#define HC_VCPU_OP		24
-#define HC_SCHED_OP		29
-#define HC_EVENT_CHANNEL_OP	32
-#define EVTCHNOP_send		4
-#define SCHEDOP_poll		3
-#define EVTCHNSTAT_interdomain	2
-#define EVTCHNSTAT_ipi		5
+/*
+ * Xen's hypercall numbers, and the commands and port states the tests use,
+ * checked against Xen's headers at build time (xen_abi_check.c).
+ */
+#include "xen_abi.h"
 
 /* struct sched_poll of the 64-bit ABI. */
 struct sched_poll64 {
