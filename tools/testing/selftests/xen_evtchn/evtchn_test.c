@@ -22,7 +22,6 @@
 #include "kselftest_harness.h"
 
 #define VCPU_INFO2_GPA	(REGION_GPA + PAGE_SIZE + 0x100)
-#define HYPERVISOR_event_channel_op 32
 #define UPCALL_VECTOR		0x10
 #define IRQFD_GSI		32
 #define EXTRA_GPA	0xd0000000ULL
@@ -412,7 +411,7 @@ static void guest_send(void)
 	wrmsr(XEN_HYPERCALL_MSR, HCALL_GPA);
 	for (i = 0; READ_ONCE(ports[i]); i++) {
 		unsigned long entry = HCALL_GPA +
-			HYPERVISOR_event_channel_op * HCALL_ENTRY_SIZE;
+			HC_EVENT_CHANNEL_OP * HCALL_ENTRY_SIZE;
 		unsigned long cmd = EVTCHNOP_send;
 		unsigned long a = (unsigned long)arg;
 
@@ -504,7 +503,7 @@ TEST(guest_evtchnop_send)
 	/* Unknown port: to the VMM, whose result the guest gets. */
 	vcpu_run(vcpu);
 	ASSERT_EQ(KVM_EXIT_XEN, vcpu->run->exit_reason);
-	EXPECT_EQ(HYPERVISOR_event_channel_op, vcpu->run->xen.u.hcall.input);
+	EXPECT_EQ(HC_EVENT_CHANNEL_OP, vcpu->run->xen.u.hcall.input);
 	EXPECT_EQ(EVTCHNOP_send, vcpu->run->xen.u.hcall.params[0]);
 	vcpu->run->xen.u.hcall.result = -22;
 	vcpu_run(vcpu);

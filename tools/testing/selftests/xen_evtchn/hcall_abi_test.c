@@ -13,9 +13,6 @@
 #include "xen_test.h"
 #include "kselftest_harness.h"
 
-#define SCHEDOP_yield			0
-#define VCPUOP_set_singleshot_timer	8
-#define VCPUOP_stop_singleshot_timer	9
 #define TIMER_PORT			13
 #define HIGH				BIT_ULL(32)
 

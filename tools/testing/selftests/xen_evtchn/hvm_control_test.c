@@ -16,8 +16,6 @@
 #include "kselftest_harness.h"
 
 #define UNMAPPED_GFN	(UNMAPPED_GPA / PAGE_SIZE)
-#define HYPERVISOR_xen_version	17
-#define XENVER_version		0
 #define SOME_HYPERCALL		40	/* not one the kernel handles */
 #define TEST_XEN_VERSION	0x4000b
 
@@ -60,11 +58,11 @@ static void guest_code(void)
 	GUEST_ASSERT_EQ(ret, 0x1234);
 	GUEST_SYNC(1);
 
-	ret = guest_hypercall(HYPERVISOR_xen_version, XENVER_version, 0, 0);
+	ret = guest_hypercall(HC_XEN_VERSION, XENVER_version, 0, 0);
 	GUEST_ASSERT_EQ(ret, TEST_XEN_VERSION);
 	GUEST_SYNC(2);
 
-	ret = guest_hypercall(HYPERVISOR_xen_version, XENVER_version, 0, 0);
+	ret = guest_hypercall(HC_XEN_VERSION, XENVER_version, 0, 0);
 	GUEST_ASSERT_EQ(ret, 0x5678);
 	GUEST_DONE();
 }
@@ -429,7 +427,7 @@ TEST_F(xen, hypercall_page_and_hypercalls)
 	/* ...and by the VMM when it did not. */
 	ver.u.xen_version = 0;
 	ASSERT_EQ(0, hvm_set(self->vm, &ver));
-	run_to_hypercall_exit(_metadata, self->vcpu, HYPERVISOR_xen_version,
+	run_to_hypercall_exit(_metadata, self->vcpu, HC_XEN_VERSION,
 			      0x5678);
 	run_to_sync(_metadata, self->vcpu, ~0ull);
 }

@@ -21,11 +21,6 @@
 #include "xen_test.h"
 #include "kselftest_harness.h"
 
-#define HYPERVISOR_set_timer_op	15
-#define HYPERVISOR_sched_op	29
-#define HYPERVISOR_vcpu_op	24
-#define VCPUOP_set_singleshot_timer	8
-#define VCPUOP_stop_singleshot_timer	9
 #define TIMER_PORT		13
 #define RUNSTATE_running	0
 #define RUNSTATE_offline	3
@@ -159,7 +154,7 @@ TEST_F(xen, pending_port_gets_selector_on_timer)
  */
 static void guest_rearm(void)
 {
-	unsigned long entry = HCALL_GPA + HYPERVISOR_set_timer_op * HCALL_ENTRY_SIZE;
+	unsigned long entry = HCALL_GPA + HC_SET_TIMER_OP * HCALL_ENTRY_SIZE;
 	uint64_t *far = (void *)DATA_GPA;
 	unsigned long ret, arg;
 
@@ -237,7 +232,7 @@ TEST_F(xen, rearm_races_shared_info_and_timer_get)
 static void guest_poll(void)
 {
 	struct sched_poll64 *sp = (void *)DATA_GPA;
-	unsigned long entry = HCALL_GPA + HYPERVISOR_sched_op * HCALL_ENTRY_SIZE;
+	unsigned long entry = HCALL_GPA + HC_SCHED_OP * HCALL_ENTRY_SIZE;
 	unsigned long ret;
 
 	wrmsr(XEN_HYPERCALL_MSR, HCALL_GPA);
@@ -310,7 +305,7 @@ TEST_F(xen, schedop_poll)
 static void guest_vcpu_op(void)
 {
 	uint64_t *req = (void *)DATA_GPA;
-	unsigned long entry = HCALL_GPA + HYPERVISOR_vcpu_op * HCALL_ENTRY_SIZE;
+	unsigned long entry = HCALL_GPA + HC_VCPU_OP * HCALL_ENTRY_SIZE;
 	unsigned long ret;
 
 	wrmsr(XEN_HYPERCALL_MSR, HCALL_GPA);

@@ -51,8 +51,8 @@
  *
  * Compare mode (-C STOCK OURS): reads the two logs of one seed, the first
  * from the stock KVM, and classifies each operation whose lines differ: a
- * deliberate difference of ours (Documentation/xen_evtchn.rst), a known
- * bug of ours, or not known, which fails (exit status 1) with both lines.
+ * deliberate difference of ours (Documentation/xen_evtchn.rst), or not
+ * known, which fails (exit status 1) with both lines.
  * The first line of each known class is printed, then the count of each.
  * A known difference that the step above does not undo (a timer one KVM
  * armed and the other did not) ends the judging of that seed.
@@ -1122,14 +1122,6 @@ static bool same_but(const char *a, const char *b, const char * const *keys)
 	return !strcmp(x, y);
 }
 
-/* The state part of a line: after " | ". */
-static const char *state_of(const char *line)
-{
-	const char *p = strstr(line, " | ");
-
-	return p ? p : "";
-}
-
 /* The expiry of a timer field "port:expires" or "port:prio:expires". */
 static uint64_t expiry(const char *line, const char *key)
 {
@@ -1197,30 +1189,8 @@ static struct class classify(const char *s, const char *o,
 		"sel0", "up0", "sel1", "up1", NULL,
 	};
 	static const char * const timer_keys[] = { "t0", "t1", "tget", NULL };
-	static const char * const hcall_keys[] = {
-		"exit", "ret", "run", "t0", "t1", "tget", NULL,
-	};
-	uint64_t pu = field(o, "pu", 0) | field(o, "put", 0), nr, a0, a1;
-	const char *hc;
+	uint64_t pu = field(o, "pu", 0) | field(o, "put", 0);
 	int i;
-
-	/*
-	 * Issue 28 item 6 (a bug of ours, being fixed): sched_op's cmd and
-	 * vcpu_op's cmd and vcpu_id are ints to Xen and upstream; ours
-	 * compares all 64 bits.  Stock handles it, ours exits or refuses.
-	 */
-	hc = strstr(s, " hc=");
-	if (hc && same_but(s, o, hcall_keys)) {
-		nr = strtoull(hc + 4, (char **)&hc, 16);
-		a0 = strtoull(hc + 1, (char **)&hc, 16);
-		a1 = strtoull(hc + 1, NULL, 16);
-		if ((nr == HC_SCHED_OP && a0 >> 32) ||
-		    (nr == HC_VCPU_OP && (a0 >> 32 || a1 >> 32)))
-			return (struct class) {
-				"BUG of ours, known (issue 28 item 6): sched_op or vcpu_op with garbage above a 32-bit argument",
-				!strcmp(state_of(s), state_of(o)),
-			};
-	}
 
 	/*
 	 * A timer event that waits for shared_info (deliberate): upstream
