@@ -216,6 +216,37 @@ TEST_F(restore, no_second_upcall_when_shared_info_moves)
  * LONG_MODE=1.  The event fired with nowhere to go: it must wait (a TIMER
  * get still reads its deadline) and arrive once the ABI is 64-bit.
  */
+/*
+ * A VM in the 32-bit ABI with shared_info and vcpu_info set, whose guest
+ * reports its 64-bit vcpu_info: the setup of the tests below.
+ */
+static struct kvm_vm *vm_before_long_mode(struct kvm_vcpu **vcpu,
+					  uint8_t **region)
+{
+	struct kvm_vm *vm = xen_vm_create_bare(vcpu, guest_report, region,
+					       false);
+
+	vcpu_args_set(*vcpu, 2, true, VCPU_INFO_GPA);
+	hvm_set_value(vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, SHINFO_GPA / PAGE_SIZE);
+	vcpu_info_at(*vcpu, VCPU_INFO_GPA);
+	return vm;
+}
+
+/* LONG_MODE=1, then the guest must find @port's selector and upcall. */
+static void long_mode_then_upcall(struct __test_metadata *_metadata,
+				  struct kvm_vm *vm, struct kvm_vcpu *vcpu,
+				  unsigned int port)
+{
+	struct ucall uc;
+
+	hvm_set_value(vm, KVM_XEN_ATTR_TYPE_LONG_MODE, 1);
+	vcpu_run(vcpu);
+	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
+	ASSERT_EQ(UCALL_SYNC, get_ucall(vcpu, &uc));
+	EXPECT_EQ(1, uc.args[0]) TH_LOG("evtchn_upcall_pending");
+	EXPECT_EQ(1ull << (port / 64), uc.args[1]) TH_LOG("evtchn_pending_sel");
+}
+
 TEST(timer_restored_before_long_mode)
 {
 	const unsigned int port = 2000;
@@ -226,24 +257,15 @@ TEST(timer_restored_before_long_mode)
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
 	uint8_t *region;
-	struct ucall uc;
 
-	vm = xen_vm_create_bare(&vcpu, guest_report, &region, false);
-	vcpu_args_set(vcpu, 2, true, VCPU_INFO_GPA);
-	hvm_set_value(vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, SHINFO_GPA / PAGE_SIZE);
-	vcpu_info_at(vcpu, VCPU_INFO_GPA);
+	vm = vm_before_long_mode(&vcpu, &region);
 	ASSERT_EQ(0, vcpu_set(vcpu, &timer));
 
 	timer.u.timer.expires_ns = 0;
 	ASSERT_EQ(0, vcpu_get(vcpu, &timer));
 	EXPECT_EQ(1, timer.u.timer.expires_ns) TH_LOG("the event was dropped");
 
-	hvm_set_value(vm, KVM_XEN_ATTR_TYPE_LONG_MODE, 1);
-	vcpu_run(vcpu);
-	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-	ASSERT_EQ(UCALL_SYNC, get_ucall(vcpu, &uc));
-	EXPECT_EQ(1, uc.args[0]) TH_LOG("evtchn_upcall_pending");
-	EXPECT_EQ(1ull << (port / 64), uc.args[1]) TH_LOG("evtchn_pending_sel");
+	long_mode_then_upcall(_metadata, vm, vcpu, port);
 	EXPECT_TRUE(region[PENDING_OFF + port / 8] & 1 << (port % 8));
 	ASSERT_EQ(0, vcpu_get(vcpu, &timer));
 	EXPECT_EQ(0, timer.u.timer.expires_ns);
@@ -263,21 +285,11 @@ TEST(route_restored_before_long_mode)
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
 	uint8_t *region;
-	struct ucall uc;
 
-	vm = xen_vm_create_bare(&vcpu, guest_report, &region, false);
-	vcpu_args_set(vcpu, 2, true, VCPU_INFO_GPA);
+	vm = vm_before_long_mode(&vcpu, &region);
 	region[PENDING_OFF + port / 8] |= 1 << (port % 8);
-	hvm_set_value(vm, KVM_XEN_ATTR_TYPE_SHARED_INFO, SHINFO_GPA / PAGE_SIZE);
-	vcpu_info_at(vcpu, VCPU_INFO_GPA);
 	ASSERT_EQ(0, xen_route(vm, ROUTE_GSI, port, 0, PRIO));
-
-	hvm_set_value(vm, KVM_XEN_ATTR_TYPE_LONG_MODE, 1);
-	vcpu_run(vcpu);
-	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-	ASSERT_EQ(UCALL_SYNC, get_ucall(vcpu, &uc));
-	EXPECT_EQ(1, uc.args[0]) TH_LOG("evtchn_upcall_pending");
-	EXPECT_EQ(1ull << (port / 64), uc.args[1]) TH_LOG("evtchn_pending_sel");
+	long_mode_then_upcall(_metadata, vm, vcpu, port);
 	kvm_vm_free(vm);
 }
 
