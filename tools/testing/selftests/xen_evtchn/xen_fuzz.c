@@ -1238,7 +1238,7 @@ static struct class classify(const char *s, const char *o,
 				};
 			if (strstr(s, " hvm type=0 "))
 				return (struct class) {
-					"DELIBERATE (undocumented): owed pending-at-setup check, made when the ABI changes (LONG_MODE)",
+					"DELIBERATE: owed pending-at-setup check, made when the ABI changes (LONG_MODE)",
 					true,
 				};
 			if (strstr(s, " evtchn ") || strstr(s, " route ") ||
@@ -1293,13 +1293,13 @@ static struct class classify(const char *s, const char *o,
 		}
 		if (more)
 			return (struct class) {
-				"DELIBERATE (undocumented): shadow selector words past the 32-bit ABI's are dropped on the switch to 32-bit; upstream keeps them and sets them once 64-bit again",
+				"DELIBERATE: shadow selector words past the 32-bit ABI's are dropped on the switch to 32-bit; upstream keeps them and sets them once 64-bit again",
 				true,
 			};
 		/* Upstream raises upcall_pending again for dropped shadow words. */
 		if (up_only && field(s, "lm", 1) == 0)
 			return (struct class) {
-				"DELIBERATE (undocumented): shadow selector words past the 32-bit ABI's are dropped on the switch to 32-bit (upstream raises evtchn_upcall_pending again at every entry)",
+				"DELIBERATE: shadow selector words past the 32-bit ABI's are dropped on the switch to 32-bit (upstream raises evtchn_upcall_pending again at every entry)",
 				true,
 			};
 	}
