@@ -485,25 +485,29 @@ void kvm_xen_update_runstate(struct kvm_vcpu *vcpu, int state)
  * which may well come before the VM's first Xen ioctl: so it is done here
  * for every VM, as upstream's xen.o does, not by the accelerator.
  */
+static void set_tsc_leaf_reg(struct kvm_vcpu *vcpu, u32 leaf, u32 sub,
+			     size_t reg, u32 val)
+{
+	struct kvm_cpuid_entry2 *e = kvm_find_cpuid_entry_index(vcpu, leaf, sub);
+
+	/* @reg: the register's offset in the entry; no such sub-leaf: nothing. */
+	if (e)
+		*(u32 *)((u8 *)e + reg) = val;
+}
+
 void kvm_xen_update_tsc_info(struct kvm_vcpu *vcpu)
 {
-	struct kvm_cpuid_entry2 *entry;
-	u32 leaf;
+	const struct kvm_hypervisor_cpuid *xen = &vcpu->arch.xen.cpuid;
+	u32 leaf = xen->base + 3;
 
-	if (!vcpu->arch.xen.cpuid.base)
+	if (!xen->base || leaf > xen->limit)
 		return;
-	leaf = vcpu->arch.xen.cpuid.base + 3;
-	if (leaf > vcpu->arch.xen.cpuid.limit)
-		return;
-
-	entry = kvm_find_cpuid_entry_index(vcpu, leaf, 1);
-	if (entry) {
-		entry->ecx = vcpu->arch.hv_clock.tsc_to_system_mul;
-		entry->edx = vcpu->arch.hv_clock.tsc_shift;
-	}
-	entry = kvm_find_cpuid_entry_index(vcpu, leaf, 2);
-	if (entry)
-		entry->eax = vcpu->arch.hw_tsc_khz;
+	set_tsc_leaf_reg(vcpu, leaf, 1, offsetof(struct kvm_cpuid_entry2, ecx),
+			 vcpu->arch.hv_clock.tsc_to_system_mul);
+	set_tsc_leaf_reg(vcpu, leaf, 1, offsetof(struct kvm_cpuid_entry2, edx),
+			 vcpu->arch.hv_clock.tsc_shift);
+	set_tsc_leaf_reg(vcpu, leaf, 2, offsetof(struct kvm_cpuid_entry2, eax),
+			 vcpu->arch.hw_tsc_khz);
 }
 #endif
 
