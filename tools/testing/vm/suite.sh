@@ -85,10 +85,6 @@ fi
 		*-stock_xen_*) [ -z "$lane" ] && [ "${STOCK_XEN:-1}" = 1 ] || continue ;;
 		*-stock_no_xen_*) [ -z "$lane" ] && [ "${STOCK_XEN:-1}" = 0 ] || continue ;;
 		*-install*) [ -z "$lane" ] || continue ;;
-		# The differential fuzzer runs in the lanes and in `make fuzz
-		# DIFF=1` only, until the differences it cannot yet classify
-		# (some not reproducible) are understood: not in make check.
-		*-xen_fuzz_diff*) [ -n "$lane" ] || continue ;;
 		esac
 		echo "-t $t"
 	  done) \

@@ -957,8 +957,13 @@ static void log_state(struct fuzz *f)
 		h = FNV_INIT;
 	}
 
-	/* The same selectors on both KVMs from here on. */
-	for (i = 0; si && i < NR_VCPUS; i++) {
+	/*
+	 * The same selectors on both KVMs from here on; with no shared_info
+	 * mapped, no port is pending (pu is 0): both cleared.  Left as they
+	 * were, a deliberate difference would outlive the operation that made
+	 * it and be judged again at the next, which did not.
+	 */
+	for (i = 0; i < NR_VCPUS; i++) {
 		if (!vi[i])
 			continue;
 		memcpy(vi[i] + (wide ? 8 : 4), &pu, wide ? 8 : 4);
