@@ -84,6 +84,12 @@ stock_xen() {
 	! grep -q 'vmtest\.stock_xen=0' /proc/cmdline
 }
 
+# in_lane: true in a test lane (vmtest.lane=1 on the kernel command line,
+# suite.sh -L): a kernel with lockdep, KASAN and the other checkers.
+in_lane() {
+	grep -q 'vmtest\.lane=1' /proc/cmdline
+}
+
 # run_to FILE PROGRAM [ARGS...]: run a test program, its output shown
 # and kept in FILE (for a test that compares two runs), and fail if it
 # fails.  A skip is passed up (exit status 4) so that it is reported: a

@@ -91,4 +91,4 @@ fi
 	$(for t in "${extra[@]}"; do echo "-t $t"; done)
 exec "$here/run.sh" -k "$krel" -i "$out.cpio.gz" -o "$out" -n "$name" \
 	-T 2400 -t 1200 ${image:+-K "$image"} \
-	-a "$args${lane:+ vmtest.stock_xen=0}"
+	-a "$args${lane:+ vmtest.stock_xen=0 vmtest.lane=1}"
