@@ -4,13 +4,16 @@
 # hosts the hook, and the VM that tests them.  KVER=6.12 (default) or
 # KVER=6.1 picks the Debian kernel each target is for.
 #
-#   make deps     install what the build and tests need (apt, as root)
+#   make deps     what the build and tests need: tools (apt, as root), and
+#                 the tests' kernels extracted into build/kernels
+#   make host-deps  what make install needs, for the running kernel
 #   make          build the modules against KDIR
 #   make kvm      rebuild kvm.ko, kvm-amd.ko, kvm-intel.ko from linux-source
 #   make irqbypass  irqbypass.ko alone (no KVM rebuild)
-#   make install  the modules and the rebuilt KVM into DESTDIR/lib/modules/
-#                 <KDIR's release>/updates/xen-evtchn-accel, then depmod
-#   make uninstall
+#   make install  for the running kernel (or KDIR's): the modules and the
+#                 rebuilt KVM, signed, into DESTDIR/lib/modules/<release>/
+#                 updates/xen-evtchn-accel, a manifest, then depmod
+#   make uninstall  what the manifest lists
 #   make lint     checkpatch --strict, and a W=1 + sparse build
 #   make check    deps, lint, build, and every test in the VM, on 6.12
 #                 then 6.1 (with KVER given, on that one)
