@@ -116,7 +116,7 @@ uninstall() {
 install() {
 	local kdir=$1 srcver=$2 m to hash=sha256 signed=no
 	shift 2
-	[ ! -e "$dest/var/lib/dkms/$pkg/kernel-$rel-x86_64" ] ||
+	[ ! -L "$dest/var/lib/dkms/$pkg/kernel-$rel-x86_64" ] ||
 		die "dkms has installed $pkg for $rel: 'dkms remove $pkg/<version> -k $rel' first, or use dkms alone"
 	check
 	[ ! -f "$dest$manifest" ] || uninstall >/dev/null

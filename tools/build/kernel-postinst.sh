@@ -13,7 +13,7 @@
 # says how to rebuild.  For make install's copy, the files its manifest
 # lists are removed; for dkms's, the project is removed from dkms for
 # RELEASE (dkms's own hook, which runs first, leaves an installed module
-# alone).
+# alone; under a DPKG_ROOT, the dkms-built kvm.ko is removed instead).
 #
 # DPKG_ROOT (which dpkg sets for the scripts it runs; empty for the
 # machine itself) is the root it works in.
@@ -52,7 +52,9 @@ for ko in "$root/lib/modules/$rel/updates/dkms/kvm.ko" "$root/lib/modules/$rel/u
 	built=$(modinfo -F linux_source "$ko" 2>/dev/null)
 	[ -n "$built" ] && [ "$built" != "$new" ] || continue
 	ver=$(modinfo -F version "$ko")
-	dkms remove "$pkg/$ver" -k "$rel" >/dev/null 2>&1 || rm -f "$ko"
+	# dkms works on the machine's own trees only.
+	[ -z "$root" ] && dkms remove "$pkg/$ver" -k "$rel" >/dev/null 2>&1 ||
+		rm -f "$ko"
 	changed=1
 	echo "$pkg: kernel $rel is now package version $new; the KVM that dkms rebuilt from linux-source $built is removed (the stock KVM loads): install linux-source at $new, then dkms install $pkg/$ver -k $rel"
 done

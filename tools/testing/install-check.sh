@@ -8,7 +8,8 @@
 # install nothing; with SIGN_KEY/SIGN_CERT it signs all five modules and
 # writes a manifest of what it installed; the kernel postinst hook leaves
 # the install alone for the kernel package version its KVM was rebuilt
-# from, and removes it for another (a same-release update); `make
+# from, and removes it (and a dkms-built KVM) for another (a same-release
+# update); it refuses where dkms has installed the project; `make
 # uninstall` removes exactly what the manifest lists.  Prints TAP; exits
 # non-zero on failure.  Needs KREL, VM_KDIR, SRC_VER (the Makefile exports
 # them); the modules built already.
@@ -96,11 +97,28 @@ result $? "kernel postinst hook, same package version: the install stays"
 
 # A copy of the install, for make uninstall below.
 cp -a "$root" "$out/root2"
+# And a dkms-built KVM (a copy of ours in dkms's place), for the hook.
+dkms=$root/lib/modules/$KREL/updates/dkms
+mkdir -p "$dkms"
+cp "$root/lib/modules/$KREL/updates/$pkg/kvm.ko" "$dkms/"
 status "$SRC_VER+update1"
 DPKG_ROOT=$root "$hook" "$KREL" >>"$out/log" 2>&1
 [ ! -e "$manifest" ] && [ -z "$(ls "$root/lib/modules/$KREL/updates/$pkg" 2>/dev/null)" ] &&
-	grep -q "is now package version $SRC_VER+update1" "$out/log"
-result $? "kernel postinst hook, a same-release update: the rebuilt KVM is removed"
+	grep -q "is now package version $SRC_VER+update1; the KVM that make install" "$out/log"
+result $? "kernel postinst hook, a same-release update: make install's rebuilt KVM is removed"
+[ ! -e "$dkms/kvm.ko" ] &&
+	grep -q "is now package version $SRC_VER+update1; the KVM that dkms" "$out/log"
+result $? "kernel postinst hook, a same-release update: dkms's rebuilt KVM is removed"
+
+# Where dkms has installed the project for the kernel, make install
+# refuses (two copies in updates/ would be ambiguous).
+mkdir -p "$out/root3/var/lib/dkms/$pkg"
+ln -s 0.1/"$KREL"/x86_64 "$out/root3/var/lib/dkms/$pkg/kernel-$KREL-x86_64"
+inst "$out/root3" SIGN_KEY=none
+st=$?
+[ $st -ne 0 ] && grep -q "dkms has installed" "$out/log" &&
+	[ ! -e "$out/root3/lib/modules/$KREL/updates" ]
+result $? "refused where dkms has installed the project for the kernel"
 
 # make uninstall: exactly what the manifest lists; a file of someone
 # else's in the same directory stays.
