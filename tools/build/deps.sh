@@ -26,10 +26,11 @@ done
 [[ " ${kvers[*]} " == *" 6.12 "* ]] || kvers+=(6.12)
 
 # gcc-12, pahole, libelf1, libssl3: what the extracted headers tree
-# (linux-kbuild's programs) needs, as its packages' dependencies say.
+# (linux-kbuild's programs) needs, as its packages' dependencies say;
+# openssl: the install tests make signing keys.
 tools=(build-essential gcc-12 pahole libelf1 libssl3 bc bison flex
        libelf-dev cpio xz-utils kmod busybox-static qemu-system-x86 sparse
-       perl shellcheck dkms linux-perf)
+       perl shellcheck dkms linux-perf openssl)
 
 have_all() {
 	local p
