@@ -4,13 +4,16 @@
 # hosts the hook, and the VM that tests them.  KVER=6.12 (default) or
 # KVER=6.1 picks the Debian kernel each target is for.
 #
-#   make deps     install what the build and tests need (apt, as root)
+#   make deps     what the build and tests need: tools (apt, as root), and
+#                 the tests' kernels extracted into build/kernels
+#   make host-deps  what make install needs, for the running kernel
 #   make          build the modules against KDIR
 #   make kvm      rebuild kvm.ko, kvm-amd.ko, kvm-intel.ko from linux-source
 #   make irqbypass  irqbypass.ko alone (no KVM rebuild)
-#   make install  the modules and the rebuilt KVM into DESTDIR/lib/modules/
-#                 <KDIR's release>/updates/xen-evtchn-accel, then depmod
-#   make uninstall
+#   make install  for the running kernel (or KDIR's): the modules and the
+#                 rebuilt KVM, signed, into DESTDIR/lib/modules/<release>/
+#                 updates/xen-evtchn-accel, a manifest, then depmod
+#   make uninstall  what the manifest lists
 #   make lint     checkpatch --strict, and a W=1 + sparse build
 #   make check    deps, lint, build, and every test in the VM, on 6.12
 #                 then 6.1 (with KVER given, on that one)
@@ -26,6 +29,16 @@
 #   make bench-profile  perf in the VM: where the host paths' time goes
 #   make clean
 
+# The kernel of `make install`, `make uninstall` and `make host-deps`: the
+# running one (HOST_REL), unless KDIR names another.
+HOST_GOALS := install uninstall host-deps
+ifneq ($(filter $(HOST_GOALS),$(MAKECMDGOALS)),)
+ifeq ($(origin KDIR),undefined)
+HOST_REL := $(shell uname -r)
+KDIR := /usr/src/linux-headers-$(HOST_REL)
+endif
+endif
+
 # The Debian kernel series the VM boots, and whose source and headers are
 # used: KVER=6.12 (the default) or KVER=6.1 (Debian 12's default kernel,
 # whose KVM has no Xen).  Given only KDIR, KVER is KDIR's series.
@@ -34,33 +47,43 @@ KVER ?= 6.12
 endif
 KDIR_REL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
-KVER ?= $(shell echo $(KDIR_REL) | cut -d. -f1-2)
-KREL := $(shell tools/build/kver.sh $(KVER))
-VM_KDIR := /usr/src/linux-headers-$(KREL)
+HOST_REL ?= $(KDIR_REL)
+KVER ?= $(shell echo $(or $(KDIR_REL),$(HOST_REL)) | cut -d. -f1-2)
+KVER_OK := $(filter 6.12 6.1,$(KVER))
+
+# The test kernel of the series (tools/build/vm-kernel.sh extracts its
+# image, headers and source into build/kernels/KREL; `make deps` fetches
+# it): what the VM boots, and what is built for unless KDIR says otherwise.
+BUILD := $(CURDIR)/build
+KREL := $(if $(KVER_OK),$(shell tools/build/kver.sh $(KVER)))
+VM_ROOT := $(BUILD)/kernels/$(KREL)
+VM_KDIR := $(VM_ROOT)/usr/src/linux-headers-$(KREL)
 
 # The kernel everything is built for: the modules and the rebuilt KVM,
-# from the linux-source tree of the same version, always together.
+# from the linux-source of the headers' own package version, always
+# together (tools/build/ksrc.sh: the extracted one for a test kernel, the
+# installed package for a host's headers).
 KDIR ?= $(VM_KDIR)
 KDIR_REL := $(KDIR_REL)
+KSRC := $(if $(KVER_OK),$(shell tools/build/ksrc.sh $(KDIR) $(KVER)))
+SRC_VER := $(word 1,$(KSRC))
+SRC_TAR := $(word 2,$(KSRC))
 
 # MODULE_VERSION of both modules: VERSION, and the commit when in git.
 XEN_ACCEL_VERSION ?= $(shell tools/build/version.sh)
 KBUILD_ARGS = XEN_ACCEL_VERSION=$(XEN_ACCEL_VERSION)
-INSTALL_DIR := updates/xen-evtchn-accel
-# depmod runs once at the end; modules are not signed (no key here: sign
-# them with the host's own key where Secure Boot requires it).
-INSTALL_ARGS := DEPMOD=true CONFIG_MODULE_SIG_ALL=
-
 # Extracted sources in build/linux-source-KVER; what is built for a kernel
 # in build/<its release>/: modules/ (Kbuild runs in a tree of links to
 # the sources: these kernels have no MO=), kvm/, test-modules/.  The
-# selftests (userspace) are built once, from the 6.12 source, for both.
-BUILD := $(CURDIR)/build
+# selftests (userspace) are built once, from the 6.12 test kernel's
+# source, for both; only they need it.
 SRC := $(BUILD)/linux-source-$(KVER)
-SRC_STAMP := $(SRC)/.extracted-$(KREL)
+SRC_STAMP := $(SRC)/.extracted-$(SRC_VER)
 ST_KREL := $(shell tools/build/kver.sh 6.12)
+ST_VER := $(shell tools/build/kver.sh -v 6.12)
+ST_TAR := $(BUILD)/kernels/$(ST_KREL)/usr/src/linux-source-6.12.tar.xz
 ST_SRC := $(BUILD)/linux-source-6.12
-ST_SRC_STAMP := $(ST_SRC)/.extracted-$(ST_KREL)
+ST_SRC_STAMP := $(ST_SRC)/.extracted-$(ST_VER)
 OBJ := $(BUILD)/$(KDIR_REL)
 MOD_OBJ := $(OBJ)/modules
 KVM_OBJ := $(OBJ)/kvm/arch/x86/kvm
@@ -79,19 +102,26 @@ STOCK_XEN := 1
 VM_PRELOAD :=
 endif
 
-export KVER KREL VM_KDIR BUILD SRC OBJ MOD_OBJ KVM_OBJ TEST_MOD_OBJ \
+export KVER KREL VM_ROOT VM_KDIR BUILD SRC SRC_VER SRC_TAR OBJ MOD_OBJ KVM_OBJ TEST_MOD_OBJ \
 	MOD_SRCS KVM_SYMVERS QEMU_ROOT STOCK_XEN VM_PRELOAD
 
 all: modules
 
-need-krel:
-	@test -n "$(KREL)" && test -n "$(ST_KREL)" || { echo "linux-source-$(KVER) or -6.12 is not installed: run 'make deps KVER=$(KVER)'" >&2; exit 1; }
-	@test -n "$(KDIR_REL)" || { echo "no kernel release in $(KDIR)" >&2; exit 1; }
+# A kernel to build for, and its source: for the test kernel, `make deps`
+# fetches both; for a host's, tools/build/host-kernel.sh says what to
+# install.
+need-src:
+	@test -n "$(KDIR_REL)" || { echo "no kernel headers in $(KDIR): run 'make deps' (the tests' kernels) or, on a host, 'make host-deps'" >&2; exit 1; }
+	@test -n "$(SRC_VER)" || { tools/build/host-kernel.sh $(KDIR_REL) >/dev/null && \
+		echo "no linux-source-$(KVER) of the version of $(KDIR)'s headers" >&2; exit 1; }
+
+need-st-src:
+	@test -n "$(ST_VER)" || { echo "the 6.12 test kernel is not fetched: run 'make deps'" >&2; exit 1; }
 
 # xen_evtchn.ko links against what the rebuilt kvm.ko exports.
 KVM_SYMVERS := $(KVM_OBJ)/Module.symvers
 
-mod-tree: need-krel
+mod-tree: need-src
 	@tools/build/modtree.sh $(CURDIR) $(MOD_OBJ) $(MOD_SRCS)
 
 modules: kvm mod-tree
@@ -103,39 +133,57 @@ irqbypass: mod-tree
 	$(MAKE) -C $(KDIR) M=$(MOD_OBJ) CONFIG_XEN_EVTCHN_ACCEL= $(KBUILD_ARGS) \
 		modules
 
-# A host install: depmod prefers updates/ to the stock kernel/ modules,
-# so modprobe kvm_amd then loads the rebuilt KVM on our irqbypass.ko, and
-# the first Xen ioctl loads xen_evtchn.ko.  DESTDIR: another root.
-install: modules
-	$(MAKE) -C $(KDIR) M=$(MOD_OBJ) INSTALL_MOD_PATH=$(DESTDIR) \
-		INSTALL_MOD_DIR=$(INSTALL_DIR) $(INSTALL_ARGS) modules_install
-	$(MAKE) -C $(KDIR) M=$(KVM_OBJ) INSTALL_MOD_PATH=$(DESTDIR) \
-		INSTALL_MOD_DIR=$(INSTALL_DIR) $(INSTALL_ARGS) modules_install
-	depmod -b $(or $(DESTDIR),/) $(KDIR_REL)
+# A host install (tools/build/install.sh): for the running kernel unless
+# KDIR names another, after tools/build/host-kernel.sh has checked that
+# its headers and linux-source are of its own package version (an
+# extracted test kernel's need no check: DESTDIR installs in the tests);
+# signed with SIGN_KEY/SIGN_CERT (default: dkms's MOK key), refused
+# unsigned where the running kernel enforces signatures; under
+# updates/xen-evtchn-accel, which depmod prefers to the stock kernel/
+# modules, so modprobe kvm_amd then loads the rebuilt KVM on our
+# irqbypass.ko, and the first Xen ioctl loads xen_evtchn.ko.  A manifest
+# records what was installed; `make uninstall` removes exactly that.
+# DESTDIR: another root.
+INSTALL_MODS = $(MOD_OBJ)/irqbypass/irqbypass.ko \
+	$(MOD_OBJ)/xen_evtchn/xen_evtchn.ko $(KVM_OBJ)/kvm.ko \
+	$(KVM_OBJ)/kvm-amd.ko $(KVM_OBJ)/kvm-intel.ko
+HOST_CHECK = $(if $(filter $(BUILD)/%,$(SRC_TAR)),,tools/build/host-kernel.sh $(HOST_REL) >/dev/null)
 
-uninstall: need-krel
-	rm -rf $(DESTDIR)/lib/modules/$(KDIR_REL)/$(INSTALL_DIR)
-	depmod -b $(or $(DESTDIR),/) $(KDIR_REL)
+install:
+	@$(HOST_CHECK)
+	@test "$(KVER)" = "$(shell echo $(HOST_REL) | cut -d. -f1-2)" || \
+		{ echo "KVER=$(KVER), but the kernel is $(HOST_REL)" >&2; exit 1; }
+	@tools/build/install.sh check $(HOST_REL)
+	@$(MAKE) --no-print-directory KDIR=$(KDIR) modules
+	@tools/build/install.sh install $(KDIR_REL) $(KDIR) $(SRC_VER) \
+		$(INSTALL_MODS)
 
+uninstall:
+	@tools/build/install.sh uninstall $(HOST_REL)
+
+# What the tests need (tools/build/deps.sh), and what a host install
+# needs (tools/build/host-deps.sh); neither installs a kernel image.
 deps:
 	@tools/build/deps.sh $(KVER)
 
-$(sort $(SRC_STAMP) $(ST_SRC_STAMP)): | need-krel
+host-deps:
+	@tools/build/host-deps.sh $(HOST_REL)
+
+$(sort $(SRC_STAMP) $(ST_SRC_STAMP)):
+	@test -n "$(if $(filter $@,$(SRC_STAMP)),$(SRC_VER),$(ST_VER))" || \
+		$(MAKE) --no-print-directory $(if $(filter $@,$(SRC_STAMP)),need-src,need-st-src)
 	rm -rf $(@D)
 	mkdir -p $(BUILD)
-	tar -C $(BUILD) -xaf /usr/src/$(notdir $(@D)).tar.xz
+	tar -C $(BUILD) -xaf $(if $(filter $@,$(SRC_STAMP)),$(SRC_TAR),$(ST_TAR))
 	touch $@
 
 source: $(SRC_STAMP)
 
-# KVM rebuilt from a source of another version than KDIR's kernel would
-# not match it: refuse (6.12.117+deb12-rt-amd64 matches 6.12.117's
-# source, 6.1.0-56-rt-amd64 6.1.0-56-amd64's).
-kvm: $(SRC_STAMP)
-	@case "$(KDIR_REL)" in $(KREL:-amd64=)-*) ;; \
-	*) echo "KDIR is $(KDIR_REL), the source is $(KREL): not one kernel" >&2; \
-	   exit 1 ;; esac
-	@kvm/rebuild-kvm.sh $(SRC) $(KDIR) $(OBJ)/kvm
+# KVM is rebuilt from the source of KDIR's own package version only
+# (SRC_VER, which the modules record: modinfo -F linux_source kvm).
+kvm: need-src $(SRC_STAMP)
+	@XEN_ACCEL_VERSION=$(XEN_ACCEL_VERSION) kvm/rebuild-kvm.sh $(SRC) \
+		$(KDIR) $(OBJ)/kvm $(SRC_VER)
 
 selftests: $(ST_SRC_STAMP)
 	$(MAKE) -s -C tools/testing/selftests SRC=$(ST_SRC) OUT=$(BUILD)/selftests
@@ -153,8 +201,9 @@ qemu:
 
 # The real Xen guest: Debian's kernel, a busybox initramfs, firmware.
 # The guest's kernel is Debian's 6.12 whatever kernel the VM runs.
-xen-guest: qemu need-krel
-	@tools/testing/xen_guest/mkguest.sh -k $(ST_KREL) -q $(QEMU_ROOT) \
+xen-guest: qemu need-st-src
+	@tools/testing/xen_guest/mkguest.sh -k $(ST_KREL) \
+		-K $(BUILD)/kernels/$(ST_KREL)/boot/vmlinuz-$(ST_KREL) -q $(QEMU_ROOT) \
 		-o $(BUILD)/xen_guest
 
 # Test-only modules for the VM (tools/testing/vm/modules); never installed.

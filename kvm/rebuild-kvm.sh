@@ -5,11 +5,15 @@
 # linux-source package, against the matching linux-headers package, with
 # the project's KVM hook (kvm/xen_hook.c) in place of upstream's xen.o.
 #
-# usage: rebuild-kvm.sh SRC KDIR OUT
+# usage: rebuild-kvm.sh SRC KDIR OUT SRC_VERSION
 #   SRC   extracted linux-source tree (only arch/x86/kvm and virt/kvm are
 #         used)
 #   KDIR  the headers of the kernel the modules are for
 #   OUT   build directory; the modules end up in OUT/arch/x86/kvm
+#   SRC_VERSION  the linux-source package's version, which each module
+#         records (modinfo -F linux_source), with the project's version,
+#         XEN_ACCEL_VERSION from the environment (else VERSION), as its
+#         MODULE_VERSION: kvm/modinfo.c, linked into each of the three
 #
 # The two source directories are copied to OUT with their relative layout,
 # and the copy of arch/x86/kvm/Makefile is pointed at them instead of at
@@ -31,9 +35,11 @@
 # Then compat/kvm-<version>/*.patch is applied, in the order of the names.
 set -euo pipefail
 
-src=$1 kdir=$2 out=$3
+[ $# -eq 4 ] || { echo "usage: rebuild-kvm.sh SRC KDIR OUT SRC_VERSION" >&2; exit 2; }
+src=$1 kdir=$2 out=$3 srcver=$4
 kvm=$out/arch/x86/kvm
 top=$(cd "$(dirname "$0")/.." && pwd)
+version=${XEN_ACCEL_VERSION:-$(cat "$top/VERSION")}
 ver=$(sed -n 's/^VERSION = //p; s/^PATCHLEVEL = //p' "$src/Makefile" | paste -sd.)
 case $ver in
 6.12|6.1) ;;
@@ -63,6 +69,12 @@ if [ ! -f "$out/.copied" ] || [ "$(cat "$out/.copied")" != "$stamp" ]; then
 		patch -s -d "$out" -p1 <"$p"
 	done
 	echo "ccflags-y += -I $top/include -I $top/compat/include" >>"$kvm/Makefile"
+	cat >>"$kvm/Makefile" <<'MODINFO'
+kvm-y += xen_accel_modinfo_kvm.o
+kvm-amd-y += xen_accel_modinfo_amd.o
+kvm-intel-y += xen_accel_modinfo_intel.o
+include $(src)/xen_accel_modinfo.mk
+MODINFO
 	grep -q 'include $(src)/../../../virt/kvm/Makefile.kvm' "$kvm/Makefile" &&
 	grep -q '+= xen_hook.o$' "$kvm/Makefile" || {
 		echo "rebuild-kvm: unexpected arch/x86/kvm/Makefile layout" >&2
@@ -73,4 +85,13 @@ if [ ! -f "$out/.copied" ] || [ "$(cat "$out/.copied")" != "$stamp" ]; then
 fi
 
 ln -sf "$top/kvm/xen_hook.c" "$kvm/xen_hook.c"
+# The two strings of kvm/modinfo.c, for its three copies only; rewritten
+# only when they change (Kbuild rebuilds what their flags changed for).
+flags="-DXEN_ACCEL_VERSION='\"$version\"' -DXEN_ACCEL_LINUX_SOURCE='\"$srcver\"'"
+mk=$(for m in kvm amd intel; do
+	ln -sf "$top/kvm/modinfo.c" "$kvm/xen_accel_modinfo_$m.c"
+	echo "CFLAGS_xen_accel_modinfo_$m.o := $flags"
+done)
+[ "$(cat "$kvm/xen_accel_modinfo.mk" 2>/dev/null)" = "$mk" ] ||
+	echo "$mk" >"$kvm/xen_accel_modinfo.mk"
 make -s -C "$kdir" M="$kvm" -j"$(nproc)" modules

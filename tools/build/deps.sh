@@ -1,14 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Install, with apt, everything the build and the tests need: compilers and
-# tools, QEMU, busybox, and for each kernel series given (6.12, 6.1) the
-# Debian kernel image, headers and linux-source of one and the same package
-# version: the newest one the mirror offers all three of, found at run
-# time, installed in one apt-get call (a separate call may upgrade the
-# source package to another version).  The 6.12 source is always needed:
-# the selftests are built from it, for either kernel.  Once installed, a
-# second run does nothing and prints nothing.
+# What the build and the tests need on the machine that runs them (a host
+# install needs less: tools/build/host-deps.sh): compilers and tools,
+# QEMU, busybox and the lint tools, installed with apt; and for each
+# kernel series given (6.12, 6.1) the Debian kernel that the tests build
+# against and boot, never installed: tools/build/vm-kernel.sh fetches and
+# extracts its image, headers and linux-source, of one and the same
+# package version, into build/kernels/: the newest version the mirror
+# offers all three of, found at run time.  The 6.12 kernel is always
+# fetched: the selftests are built from its source, for either kernel.
+# apt-get runs through tools/build/apt-install.sh, which refuses a plan
+# that would install or remove a kernel image.  Once done, a second run
+# does nothing and prints nothing.  Needs BUILD (the Makefile exports it).
 #
 # usage: deps.sh KVER...
 set -euo pipefail
@@ -21,8 +25,12 @@ for k in "${kvers[@]}"; do
 done
 [[ " ${kvers[*]} " == *" 6.12 "* ]] || kvers+=(6.12)
 
-tools=(build-essential bc bison flex libelf-dev cpio xz-utils kmod
-       busybox-static qemu-system-x86 sparse perl shellcheck dkms linux-perf)
+# gcc-12, pahole, libelf1, libssl3: what the extracted headers tree
+# (linux-kbuild's programs) needs, as its packages' dependencies say;
+# openssl: the install tests make signing keys.
+tools=(build-essential gcc-12 pahole libelf1 libssl3 bc bison flex
+       libelf-dev cpio xz-utils kmod busybox-static qemu-system-x86 sparse
+       perl shellcheck dkms linux-perf openssl)
 
 have_all() {
 	local p
@@ -32,31 +40,22 @@ have_all() {
 	done
 }
 
-# installed_kernel_ok KVER: image, headers and source of one version.
-installed_kernel_ok() {
-	local krel
-	krel=$("$here/kver.sh" "$1")
-	[ -n "$krel" ] &&
-		have_all "linux-image-$krel-unsigned" "linux-headers-$krel" &&
-		[ -f "/boot/vmlinuz-$krel" ] &&
-		[ -f "/usr/src/linux-source-$1.tar.xz" ]
-}
-
 missing=()
 for k in "${kvers[@]}"; do
-	installed_kernel_ok "$k" || missing+=("$k")
+	[ -n "$("$here/kver.sh" "$k")" ] || missing+=("$k")
 done
 if have_all "${tools[@]}" && [ ${#missing[@]} -eq 0 ]; then
 	exit 0
 fi
 
 if [ "$(id -u)" != 0 ]; then
-	echo "deps: run as root (apt-get install is needed)" >&2
+	echo "deps: run as root (apt-get is needed)" >&2
 	exit 1
 fi
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+have_all "${tools[@]}" || "$here/apt-install.sh" "${tools[@]}"
 
 # versions PACKAGE...: "VERSION PACKAGE" for each version the mirror has.
 versions() {
@@ -89,17 +88,11 @@ pick() {
 	return 1
 }
 
-pkgs=("${tools[@]}")
 for k in "${missing[@]}"; do
 	if ! read -r ver krel < <(pick "$k"); then
 		echo "deps: no linux-source-$k with matching image and headers on the mirror" >&2
 		exit 1
 	fi
-	echo "deps: kernel $krel (package version $ver)"
-	pkgs+=("linux-image-$krel-unsigned=$ver" "linux-headers-$krel=$ver"
-	       "linux-source-$k=$ver")
+	echo "deps: kernel $krel (package version $ver), extracted into ${BUILD:?}/kernels"
+	"$here/vm-kernel.sh" "$k" "$krel" "$ver" "$BUILD/kernels"
 done
-
-# INITRD=No: the VM boots the kernel with the project's own initramfs, so
-# the host does not need one generated for it.
-INITRD=No apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null

@@ -28,9 +28,12 @@ fi
 rc=0
 # DKMS builds and installs the tree, into private trees of its own.
 tools/testing/dkms-check.sh "$OBJ/dkms" || rc=1
+# make install and make uninstall into roots of their own: signing, the
+# manifest, the kernel postinst hook.
+tools/testing/install-check.sh "$OBJ/install-check" || rc=1
 
 tools/testing/selftests/irqbypass/modversions_test.sh \
-	"$MOD_OBJ/Module.symvers" "$VM_KDIR" "/lib/modules/$KREL" || rc=1
+	"$MOD_OBJ/Module.symvers" "$VM_KDIR" "$VM_ROOT/lib/modules/$KREL" || rc=1
 
 tools/testing/vm/suite.sh -k "$KREL" -o "$OBJ/check" -n vm -O "$MOD_OBJ" \
 	-R "$KVM_OBJ" -T "$TEST_MOD_OBJ" || rc=1

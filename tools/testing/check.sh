@@ -32,6 +32,21 @@ report() {
 
 make -s --no-print-directory lint KVER=6.12 2>&1 | report
 
+# The deps never install a kernel image (the tests' kernels are extracted
+# into build/kernels): the guard that every apt-get install goes through
+# refuses a plan that would (tried with a kernel metapackage not
+# installed here).
+for img in linux-image-rt-amd64 linux-image-cloud-amd64 linux-image-amd64; do
+	dpkg-query -W -f='${db:Status-Abbrev}' "$img" 2>/dev/null | grep -q '^ii' ||
+		break
+done
+if out=$(APT_INSTALL_DRY=1 tools/build/apt-install.sh "$img" 2>&1); then
+	echo "not ok - deps: apt-install.sh refuses to install a kernel image"
+	sed 's/^/# /' <<<"$out"
+else
+	echo "ok - deps: apt-install.sh refuses to install a kernel image"
+fi | report
+
 built=1
 build "selftests" make -s --no-print-directory selftests | report || built=0
 build "QEMU >= 8 and the Xen guest" make -s --no-print-directory xen-guest |

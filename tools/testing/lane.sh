@@ -33,7 +33,7 @@ link_trees() {
 
 kvm=$lane/kvm/arch/x86/kvm
 build "build rebuilt KVM" "$top/kvm/rebuild-kvm.sh" "$SRC" "$kdir" \
-	"$lane/kvm" || exit 1
+	"$lane/kvm" "$SRC_VER" || exit 1
 build "build sources" link_trees || exit 1
 build "build irqbypass.ko, xen_evtchn.ko" make -s -C "$kdir" M="$lane/ours" \
 	KBUILD_EXTRA_SYMBOLS="$kvm/Module.symvers" modules || exit 1

@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build a test kernel from linux-source-6.12: tinyconfig, merged with the
+# Build a test kernel from linux-source-6.12 (the tarball of the 6.12 test
+# kernel that `make deps` extracted into build/kernels, SRC_TAR from the
+# Makefile, which runs the lanes with KVER=6.12): tinyconfig, merged with the
 # given config fragments, then olddefconfig.  Every option a fragment sets
 # must have made it into the final .config, or the build fails: a lane
 # must not run on a kernel without the checkers it relies on.  The source
@@ -15,7 +17,7 @@ set -euo pipefail
 
 dir=$(realpath -m "$1")
 shift
-tar=/usr/src/linux-source-6.12.tar.xz
+tar=${SRC_TAR:?}
 src=$dir/src obj=$dir/obj mods=$dir/mods
 stamp=$dir/.built
 want=$(cat "$@" | sha1sum | cut -d" " -f1)

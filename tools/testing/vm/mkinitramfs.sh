@@ -10,7 +10,9 @@
 #                       [-b PROGRAM]... [-d DIR:PATH]... [-t TEST.sh]...
 #                       [-p LIBRARY]
 #   -k  kernel release the VM boots (its stock modules come from
-#       MODROOT/lib/modules/KREL; MODROOT is / unless -M says otherwise;
+#       MODROOT/lib/modules/KREL; MODROOT is VM_ROOT from the environment,
+#       where tools/build/vm-kernel.sh extracted the kernel, unless -M
+#       says otherwise;
 #       ccp and vfio_virqfd are taken only where the kernel has them)
 #   -m  put MODULE.ko at /modules/DIR/ in the VM (for example ours:...,
 #       rebuilt:...)
@@ -55,7 +57,7 @@ cp "$here/init" "$stage/init"
 cp "$here/lib.sh" "$stage/lib/vmtest.sh"
 chmod 755 "$stage/init"
 
-moddir=$modroot/lib/modules/$krel
+moddir=${modroot:-${VM_ROOT:?}}/lib/modules/$krel
 for m in "${stock[@]}"; do
 	rel=$(grep -E "(^|/)$m\\.ko(\\.xz)?:" "$moddir/modules.dep" | cut -d: -f1 || true)
 	# A kernel without KVM_AMD_SEV has no ccp, and kvm-amd needs none;

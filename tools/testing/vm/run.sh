@@ -6,7 +6,8 @@
 # usage: run.sh -k KREL -i INITRAMFS -o OUTDIR [-n NAME] [-T VM_SECONDS]
 #               [-t TEST_SECONDS] [-c CPUS] [-a KERNEL_ARGS] [-K IMAGE]
 #
-# Boots IMAGE (default /boot/vmlinuz-KREL) under QEMU's TCG with an emulated AMD CPU that
+# Boots IMAGE (default VM_ROOT/boot/vmlinuz-KREL, VM_ROOT from the
+# environment: where tools/build/vm-kernel.sh extracted the kernel) under QEMU's TCG with an emulated AMD CPU that
 # has SVM (so KVM runs inside it), CPUS vCPUs (default two), a q35 machine
 # with an emulated AMD IOMMU (so that vfio-pci can take a device, and
 # interrupt posting is on offer) and QEMU's "edu" PCI device (a device with
@@ -42,7 +43,7 @@ done
 	{ echo "usage: see $0" >&2; exit 2; }
 [ "${STOCK_XEN:-1}" = 1 ] || args="$args vmtest.stock_xen=0"
 
-: "${image:=/boot/vmlinuz-$krel}"
+: "${image:=${VM_ROOT:?}/boot/vmlinuz-$krel}"
 mkdir -p "$out"
 : >"$out/console.log"
 : >"$out/tap.log"
@@ -123,9 +124,10 @@ rm -f "$mon.in" "$mon.out"
 # nested guest or in user space names no symbol of the map; an EIP, of a
 # vCPU not in long mode, is in the firmware or the kernel's early boot).
 where_vcpus() {
-	local map=/boot/System.map-$krel line rip sym text base slide=0
+	local map line rip sym text base slide=0
 	case $image in
 	*/arch/x86/boot/bzImage) map=${image%/arch/x86/boot/bzImage}/System.map ;;
+	*/vmlinuz-"$krel") map=${image%/vmlinuz-"$krel"}/System.map-$krel ;;
 	esac
 	[ -r "$map" ] || map=
 	if [ -n "$map" ]; then

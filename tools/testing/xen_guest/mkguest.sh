@@ -5,29 +5,31 @@
 # initramfs whose /init is guest-init, the firmware QEMU needs to boot it
 # with -kernel, and the xen-guest script that runs it.
 #
-# usage: mkguest.sh -k KREL -q QEMU_ROOT -o OUTDIR
-#   -k  the guest boots /boot/vmlinuz-KREL
+# usage: mkguest.sh -k KREL -K IMAGE -q QEMU_ROOT -o OUTDIR
+#   -k  the release of the kernel the guest boots
+#   -K  its image (tools/build/vm-kernel.sh extracts it)
 #   -q  where QEMU >= 8 was extracted (tools/build/qemu.sh): its firmware
 #       is taken from there
 #   -o  directory to fill: vmlinuz, initrd.cpio.gz, firmware/
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-krel= qroot= out=
-while getopts k:q:o: opt; do
+krel= image= qroot= out=
+while getopts k:K:q:o: opt; do
 	case $opt in
 	k) krel=$OPTARG ;;
+	K) image=$OPTARG ;;
 	q) qroot=$OPTARG ;;
 	o) out=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
-[ -n "$krel" ] && [ -n "$qroot" ] && [ -n "$out" ] ||
+[ -n "$krel" ] && [ -n "$image" ] && [ -n "$qroot" ] && [ -n "$out" ] ||
 	{ echo "usage: see $0" >&2; exit 2; }
 
 rm -rf "$out"
 mkdir -p "$out/firmware"
-cp "/boot/vmlinuz-$krel" "$out/vmlinuz"
+cp "$image" "$out/vmlinuz"
 for f in seabios/bios-256k.bin qemu/linuxboot_dma.bin qemu/kvmvapic.bin; do
 	cp -L "$qroot/usr/share/$f" "$out/firmware/"
 done
