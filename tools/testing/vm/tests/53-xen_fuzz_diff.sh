@@ -4,7 +4,7 @@
 # compared op by op (xen_fuzz -C): the first difference is printed with
 # both lines and its class; one that is not a known class fails the test.
 # Without arguments (make check's suite), seeds 1-3 of 1000 operations
-# each (about 70 s of VM time);
+# each (about 30 s of VM time on an idle machine);
 # `make fuzz DIFF=1` and the debug lane give seeds, operations and
 # a time limit for each seed on each KVM on the kernel command line:
 # xen_fuzz.diff_seeds=A-B xen_fuzz.diff_ops=N xen_fuzz.diff_limit=SECONDS,
