@@ -83,7 +83,8 @@ done
 
 if [ $built = 1 ] && [ -f "$TEST_MOD_OBJ/test_splat.ko" ]; then
 	# The runner's own tests: a WARN, a failing, a skipped and a hung
-	# test must each fail the run, and so must a VM that overruns.
+	# test must each fail the run, and so must a VM that overruns; a
+	# hung test's children die with it.
 	# shellcheck disable=SC2046 # option lists, split on purpose
 	"$vm/mkinitramfs.sh" -k "$KREL" -o "$work/selftest.cpio.gz" \
 		-m test:"$TEST_MOD_OBJ/test_splat.ko" \
@@ -104,6 +105,8 @@ if [ $built = 1 ] && [ -f "$TEST_MOD_OBJ/test_splat.ko" ]; then
 	expect '^not ok - selftest: fail # exit status 1' "a failing test fails the run"
 	expect '^not ok - selftest: skip # skipped' "a skipped test counts as a failure"
 	expect '^not ok - selftest: hang # killed' "a hung test is killed at its time limit"
+	expect '^# +\[<0>\] [a-z_]*nanosleep' "a hung test's report has its processes' kernel stacks"
+	expect '^ok - selftest: after_hang' "a hung test's children are killed with it"
 
 	# Stopped while it boots (its hang test would keep it for 300 s),
 	# with each CPU's registers recorded however far the boot got: run.sh
