@@ -25,7 +25,7 @@
 #include <linux/kvm.h>
 #include <linux/vfio.h>
 
-#include "kselftest_harness.h"
+#include "../harness.h"
 
 #define TOKENS_FILE "/sys/kernel/debug/irqbypass/tokens"
 

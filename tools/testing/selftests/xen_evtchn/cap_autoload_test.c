@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "xen_test.h"
-#include "kselftest_harness.h"
+#include "../harness.h"
 
 /* What KVM_CAP_XEN_HVM reports on every supported kernel. */
 #define CAPS_ALWAYS	(KVM_XEN_HVM_CONFIG_HYPERCALL_MSR |	\

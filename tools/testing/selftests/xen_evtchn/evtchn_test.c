@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "xen_test.h"
-#include "kselftest_harness.h"
+#include "../harness.h"
 
 #define VCPU_INFO2_GPA	(REGION_GPA + PAGE_SIZE + 0x100)
 #define UPCALL_VECTOR		0x10

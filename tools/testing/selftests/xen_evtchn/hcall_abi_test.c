@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "xen_test.h"
-#include "kselftest_harness.h"
+#include "../harness.h"
 
 #define TIMER_PORT			13
 #define HIGH				BIT_ULL(32)

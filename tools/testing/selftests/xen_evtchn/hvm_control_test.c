@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "xen_test.h"
-#include "kselftest_harness.h"
+#include "../harness.h"
 
 #define UNMAPPED_GFN	(UNMAPPED_GPA / PAGE_SIZE)
 #define SOME_HYPERCALL		40	/* not one the kernel handles */

@@ -8,6 +8,7 @@
 
 #include "kvm_util.h"
 #include "processor.h"
+#include "../harness.h"
 #include "kvm_test_harness.h"
 
 static void guest_done(void)

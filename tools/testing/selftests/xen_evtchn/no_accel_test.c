@@ -20,7 +20,7 @@
 
 #include "kvm_util.h"
 #include "processor.h"
-#include "kselftest_harness.h"
+#include "../harness.h"
 
 FIXTURE(no_xen) {
 	struct kvm_vcpu *vcpu;

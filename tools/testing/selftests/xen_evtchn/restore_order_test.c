@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "xen_test.h"
-#include "kselftest_harness.h"
+#include "../harness.h"
 
 /* In word 1 of the 64-bit ABI, word 3 of the 32-bit one. */
 #define PORT		100

@@ -20,7 +20,7 @@
 #include <time.h>
 
 #include "xen_test.h"
-#include "kselftest_harness.h"
+#include "../harness.h"
 
 /* 48 bytes (64-bit ABI), 24 of them in page 2 and 24 in page 3. */
 #define RS_GPA		(REGION_GPA + 3 * PAGE_SIZE - 24)

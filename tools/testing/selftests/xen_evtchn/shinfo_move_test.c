@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "xen_test.h"
-#include "kselftest_harness.h"
+#include "../harness.h"
 
 #define PORT	7
 

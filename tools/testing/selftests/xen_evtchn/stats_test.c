@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "xen_test.h"
-#include "kselftest_harness.h"
+#include "../harness.h"
 
 #define POLL_TIMEOUT_NS		2000000ull
 

@@ -27,7 +27,7 @@
 #include <sys/utsname.h>
 
 #include "xen_test.h"
-#include "kselftest_harness.h"
+#include "../harness.h"
 
 #define TIME_INFO_GPA		(DATA_GPA + 0x100)
 #define CPUID_OUT_GPA		(DATA_GPA + 0x200)

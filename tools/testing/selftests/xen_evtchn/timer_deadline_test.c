@@ -42,7 +42,7 @@
 #include <unistd.h>
 
 #include "xen_test.h"
-#include "kselftest_harness.h"
+#include "../harness.h"
 
 #define TIMER_PORT	5
 #define DELTA_NS	20000000ULL

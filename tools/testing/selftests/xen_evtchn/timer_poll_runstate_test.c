@@ -19,7 +19,7 @@
 #include <time.h>
 
 #include "xen_test.h"
-#include "kselftest_harness.h"
+#include "../harness.h"
 
 #define TIMER_PORT		13
 #define RUNSTATE_running	0

@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "xen_test.h"
-#include "kselftest_harness.h"
+#include "../harness.h"
 
 #define BALLAST_SIZE	(128UL << 20)
 #define TIMER_PORT	5

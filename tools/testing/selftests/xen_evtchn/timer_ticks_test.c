@@ -25,7 +25,7 @@
 
 #include "apic.h"
 #include "xen_test.h"
-#include "kselftest_harness.h"
+#include "../harness.h"
 
 #define TICK_VECTOR	0x30
 #define TICK_NS		4000000		/* a 250 Hz PIT */
