@@ -1,0 +1,391 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check-host`: the project installed on a real Debian 12 system the
+# way README.md's "Installing on a host" says, then booted with Secure
+# Boot on and checked.
+#
+#  1. The system: tools/testing/host/mkbase.sh builds it with mmdebstrap
+#     (the signed linux-image-amd64 of the series KVER, initramfs-tools,
+#     shim-signed, grub-efi-amd64-signed, dkms, ...; cached).  Here it
+#     goes onto a GPT disk image (loop devices): an ESP with Debian's
+#     signed shim as \EFI\BOOT\BOOTX64.EFI, its signed grubx64.efi and
+#     MokManager, and a grub.cfg that boots /vmlinuz and /initrd.img (the
+#     links Debian's kernel packages keep); an ext4 root.
+#  2. README's steps, its own command lines (tools/testing/host/
+#     readme-steps.sh), run as root in a chroot of that root filesystem on
+#     this machine (/proc, /sys, /dev bound; resolv.conf for apt-get
+#     update): `make host-deps`, the Secure Boot key's `openssl req`,
+#     `make install`, each in a copy of this tree in /root.  In the chroot,
+#     uname -r and uname -v must be the image kernel's, as the project's
+#     scripts read them: /usr/local/bin/uname (first in PATH, removed
+#     afterwards) prints the release and version string that the image's
+#     own /boot/vmlinuz-RELEASE carries in its boot header (what that
+#     kernel's uname says: the booted system checks that it does), and
+#     passes anything else to /bin/uname.  The chroot sees this
+#     machine's /sys, which enforces no signatures: make install's
+#     Secure Boot refusal is not exercised here (tools/testing/
+#     install-check.sh does that).  `mokutil --import` (it needs
+#     MokManager's password prompt at the next boot) is replaced by
+#     enrolling the same certificate in MokList, the variable that
+#     MokManager writes, in a copy of OVMF's variable store with
+#     Microsoft's keys (OVMF_VARS_4M.ms.fd) with virt-fw-vars --add-mok;
+#     its `reboot` is the boot below.  A README line of another kind fails
+#     the test.
+#  3. The boot: QEMU (TCG, -cpu max: emulated SVM), OVMF with Secure Boot
+#     on, the disk on virtio; check-host.service runs
+#     tools/testing/host/boot-check.sh (TAP on the second serial port)
+#     and powers off: the signed stock kernel and its initramfs, Secure
+#     Boot and lockdown on, README's modprobe line loading the rebuilt KVM
+#     from updates/, upstream's xen_shinfo_test loading xen_evtchn and
+#     passing, vfio-pci loading.
+#  4. `make uninstall` in the chroot, a boot, and the stock KVM is back,
+#     nothing of ours left.
+#
+# Prints TAP and ends with "N passed, N failed".  Needs BUILD (the
+# Makefile exports it), the selftests built (make selftests), root, and
+# the tools of tools/testing/host/deps.sh.  One QEMU at a time, niced.
+# BOOT_TIMEOUT (seconds, default 2400) bounds each boot.
+#
+# usage: check-host.sh KVER
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+here=$top/tools/testing/host
+kver=${1:?usage: check-host.sh KVER}
+out=$BUILD/host/$kver
+mnt=$out/root
+disk=$out/disk.img
+pkg=xen-evtchn-accel
+proj=/root/$pkg
+boot_timeout=${BOOT_TIMEOUT:-2400}
+# Fixed identities of the disk's filesystems (grub.cfg and fstab name them).
+root_uuid=5a1c3d2e-4b6f-4e8a-9c0d-24e0c4ec2400
+esp_id=24EC2400
+esp_uuid=24EC-2400
+# GPT: the ESP at 1 MiB (256 MiB), the root after it, 12 GiB in all.
+esp_start=2048 esp_size=524288 root_start=526336
+disk_size=12G
+passed=0 failed=0
+
+result() {
+	if [ "$1" = 0 ]; then
+		passed=$((passed + 1))
+		echo "ok - host-$kver: $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok - host-$kver: $2"
+	fi
+}
+
+comment() {
+	sed 's/^/# /'
+}
+
+finish() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit
+}
+
+umount_all() {
+	local m l
+	for m in dev/pts dev sys proc boot/efi ""; do
+		mountpoint -q "$mnt/$m" && umount "$mnt/$m"
+	done
+	for l in $(losetup -j "$disk" 2>/dev/null | cut -d: -f1); do
+		losetup -d "$l"
+	done
+}
+trap umount_all EXIT
+
+# attach OFFSET SIZE: a loop device for that part of the disk (sectors;
+# SIZE 0: to the end).
+attach() {
+	local args=(--offset $(($1 * 512)))
+	[ "$2" = 0 ] || args+=(--sizelimit $(($2 * 512)))
+	losetup -f --show "${args[@]}" "$disk"
+}
+
+# mount_disk [chroot]: the root filesystem and its ESP on $mnt, and with
+# "chroot", /proc, /sys, /dev and name resolution for the chroot.
+mount_disk() {
+	local l
+	mkdir -p "$mnt"
+	l=$(attach $root_start 0) && mount "$l" "$mnt" || return 1
+	mkdir -p "$mnt/boot/efi"
+	l=$(attach $esp_start $esp_size) && mount "$l" "$mnt/boot/efi" || return 1
+	[ "${1:-}" = chroot ] || return 0
+	mount --bind /proc "$mnt/proc" && mount --bind /sys "$mnt/sys" &&
+		mount --bind /dev "$mnt/dev" && mount --bind /dev/pts "$mnt/dev/pts" &&
+		cp /etc/resolv.conf "$mnt/etc/resolv.conf"
+}
+
+unmount_disk() {
+	rm -f "$mnt/etc/resolv.conf"
+	umount_all
+}
+
+# in_chroot CMD: CMD run by bash as root in the image, in the project's
+# copy, with a clean environment.
+in_chroot() {
+	nice -n 10 chroot "$mnt" /usr/bin/env -i HOME=/root LANG=C.UTF-8 \
+		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		/bin/bash -c "cd $proj && $1"
+}
+
+# The disk, from the base system tarball: partitions, filesystems, the
+# tarball, fstab, the ESP.
+make_disk() {
+	local tar=$1
+	rm -f "$disk"
+	truncate -s $disk_size "$disk"
+	sfdisk -q "$disk" <<-EOF || return 1
+		label: gpt
+		start=$esp_start, size=$esp_size, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, name=ESP
+		start=$root_start, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name=root
+	EOF
+	local l
+	l=$(attach $esp_start $esp_size) && mkfs.vfat -F 32 -i $esp_id -n ESP "$l" >/dev/null || return 1
+	l=$(attach $root_start 0) && mkfs.ext4 -q -U $root_uuid -L root "$l" || return 1
+	umount_all
+	mount_disk || return 1
+	tar -C "$mnt" --numeric-owner --xattrs --xattrs-include='*' -xpf "$tar" || return 1
+	cat >"$mnt/etc/fstab" <<-EOF
+		UUID=$root_uuid / ext4 errors=remount-ro 0 1
+		UUID=$esp_uuid /boot/efi vfat umask=0077 0 1
+	EOF
+	# Debian's removable-media layout: shim as the default loader, which
+	# runs grubx64.efi (and mmx64.efi, MokManager) from its directory;
+	# Debian's signed grub reads /EFI/debian/grub.cfg (its prefix).
+	mkdir -p "$mnt/boot/efi/EFI/BOOT" "$mnt/boot/efi/EFI/debian"
+	cp "$mnt/usr/lib/shim/shimx64.efi.signed" "$mnt/boot/efi/EFI/BOOT/BOOTX64.EFI" &&
+		cp "$mnt/usr/lib/shim/mmx64.efi.signed" "$mnt/boot/efi/EFI/BOOT/mmx64.efi" &&
+		cp "$mnt/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed" \
+			"$mnt/boot/efi/EFI/BOOT/grubx64.efi" || return 1
+	cat >"$mnt/boot/efi/EFI/debian/grub.cfg" <<-EOF
+		set timeout=0
+		search --no-floppy --fs-uuid --set=root $root_uuid
+		linux /vmlinuz root=UUID=$root_uuid ro console=ttyS0,115200
+		initrd /initrd.img
+		boot
+	EOF
+	cp "$mnt/boot/efi/EFI/debian/grub.cfg" "$mnt/boot/efi/EFI/BOOT/grub.cfg"
+}
+
+# kernel_string RELEASE: the version string in the image kernel's boot
+# header ("RELEASE (builder) #1 SMP ... Debian VERSION (date)"): the
+# x86 boot protocol's kernel_version field, at 0x20e, is its offset
+# less 0x200.
+kernel_string() {
+	local img=$mnt/boot/vmlinuz-$1 off
+	off=$(od -An -tu2 -j 526 -N 2 "$img" | tr -d ' ')
+	dd if="$img" bs=1 skip=$((off + 512)) count=512 status=none | tr '\0' '\n' | head -n 1
+}
+
+# fake_uname RELEASE: /usr/local/bin/uname, saying what that kernel says.
+fake_uname() {
+	local s r v
+	s=$(kernel_string "$1")
+	r=${s%% *} v=${s#*) }
+	if [ "$r" != "$1" ] || [ -z "$v" ]; then
+		echo "cannot read the version string of vmlinuz-$1 ($s)"
+		return 1
+	fi
+	cat >"$mnt/usr/local/bin/uname" <<-EOF
+		#!/bin/sh
+		# make check-host: the image's kernel, $1, as uname -r and -v
+		# would say in that kernel; anything else from /bin/uname.
+		case "\$*" in
+		-r) echo '$r' ;;
+		-v) echo '$v' ;;
+		*) exec /bin/uname "\$@" ;;
+		esac
+	EOF
+	chmod 755 "$mnt/usr/local/bin/uname"
+	echo "$r" >"$out/release"
+	echo "$v" >"$out/version"
+	echo "uname -r: $r; uname -v: $v"
+}
+
+# copy_tree: this tree's files (tracked and new, not build/) to $proj.
+copy_tree() {
+	rm -rf "${mnt:?}$proj"
+	mkdir -p "$mnt$proj"
+	git -C "$top" ls-files -z --cached --others --exclude-standard |
+		tar -C "$top" --null -T - --ignore-failed-read -cf - |
+		tar -C "$mnt$proj" -xf -
+}
+
+# The boot's checks, and what they read (tools/testing/host/boot-check.sh).
+setup_boot_check() {
+	local phase=$1 modprobe=$2 c=$mnt/etc/check-host
+	mkdir -p "$c" "$mnt/opt/check-host"
+	install -m 755 "$here/boot-check.sh" "$mnt/usr/local/sbin/check-host-boot"
+	install -m 644 "$here/check-host.service" "$mnt/etc/systemd/system/check-host.service"
+	ln -sf /etc/systemd/system/check-host.service \
+		"$mnt/etc/systemd/system/multi-user.target.wants/check-host.service"
+	echo "$phase" >"$c/phase"
+	cp "$out/release" "$c/release"
+	cp "$out/version" "$c/version"
+	echo "$modprobe" >"$c/modprobe"
+	install -m 755 "$BUILD/selftests/kvm/x86_64/xen_shinfo_test" "$mnt/opt/check-host/"
+	if [ "$kver" = 6.1 ]; then
+		install -m 644 "$BUILD/selftests/kvm61/kvm61_preload.so" "$mnt/opt/check-host/"
+		echo "VM_PRELOAD=/opt/check-host/kvm61_preload.so" >"$c/selftest-env"
+	else
+		echo "VM_PRELOAD=" >"$c/selftest-env"
+	fi
+}
+
+# boot NAME: the disk booted with Secure Boot on; the checks' TAP in
+# $out/NAME.tap, the console in $out/NAME.console.  Prints the times.
+boot() {
+	local name=$1 t0 t1 st
+	rm -f "$out/$name.console" "$out/$name.tap"
+	cp "$out/vars.fd" "$out/$name.vars.fd"
+	t0=$(date +%s)
+	timeout --foreground -k 10 "$boot_timeout" nice -n 10 qemu-system-x86_64 \
+		-accel tcg -cpu max -smp 1 -m 2048 \
+		-machine q35,smm=on \
+		-global driver=cfi.pflash01,property=secure,value=on \
+		-drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.ms.fd \
+		-drive if=pflash,format=raw,unit=1,file="$out/$name.vars.fd" \
+		-drive if=virtio,format=raw,file="$disk" \
+		-nodefaults -display none -no-reboot -nic none \
+		-serial file:"$out/$name.console" -serial file:"$out/$name.tap" \
+		</dev/null >"$out/$name.qemu.log" 2>&1
+	st=$?
+	t1=$(date +%s)
+	echo "boot $name: QEMU exited $st after $((t1 - t0)) s"
+	grep -m1 -E '^# boot: ' "$out/$name.tap" 2>/dev/null
+	return $st
+}
+
+# boot_and_check NAME: boot, and a result for each of the boot's checks.
+boot_and_check() {
+	local name=$1 log st line
+	log=$(boot "$name")
+	st=$?
+	comment <<<"$log"
+	result $st "boot ($name): the system boots and powers itself off ($(sed -n 's/.*after \([0-9]*\) s$/\1 s/p' <<<"$log"))"
+	[ -s "$out/$name.tap" ] || {
+		result 1 "boot ($name): the checks ran (no TAP; console's end:)"
+		tail -n 40 "$out/$name.console" | comment
+		return
+	}
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) result 0 "${line#ok * - }" ;;
+		"not ok "*) result 1 "${line#not ok * - }" ;;
+		*" passed, "*" failed") ;;
+		*) echo "$line" ;;
+		esac
+	done <"$out/$name.tap"
+	grep -q ' passed, [0-9]* failed$' "$out/$name.tap"
+	result $? "boot ($name): the checks completed"
+}
+
+mkdir -p "$out"
+t_start=$(date +%s)
+need=("$BUILD/selftests/kvm/x86_64/xen_shinfo_test")
+[ "$kver" != 6.1 ] || need+=("$BUILD/selftests/kvm61/kvm61_preload.so")
+for f in "${need[@]}"; do
+	[ -f "$f" ] || { result 1 "selftests built ($f: make selftests)"; finish; }
+done
+
+# 1. The system and its disk.
+t0=$(date +%s)
+if ! base=$("$here/mkbase.sh" "$kver" "$BUILD/host" 2>"$out/mkbase.log"); then
+	result 1 "Debian 12 system image (mmdebstrap)"
+	tail -n 30 "$out/mkbase.log" | comment
+	finish
+fi
+read -r tar rel ver <<<"$base"
+result 0 "Debian 12 system image: linux-image-amd64 -> linux-image-$rel $ver, signed ($(($(date +%s) - t0)) s; ${tar##*/})"
+t0=$(date +%s)
+make_disk "$tar" >"$out/disk.log" 2>&1
+result $? "GPT disk: ESP (shim, grub, MokManager), ext4 root ($(($(date +%s) - t0)) s)" ||
+	{ comment <"$out/disk.log"; finish; }
+[ "$failed" = 0 ] || finish
+dpkg_images() {
+	chroot "$mnt" dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\n' 'linux-image*' |
+		grep ' ii *$'
+}
+images_before=$(dpkg_images)
+comment <<<"$images_before"
+
+# 2. README's steps.
+mapfile -t steps < <("$here/readme-steps.sh" "$top/README.md")
+deps=() key= mok= install= modprobe= bad=
+for s in "${steps[@]}"; do
+	case $s in
+	"make host-deps"*) deps+=("$s") ;;
+	"openssl req "*) key=$s ;;
+	"mokutil --import "*) mok=$s ;;
+	"reboot"*) ;;
+	"make install"*) install=$s ;;
+	"modprobe "*) modprobe=$s ;;
+	*) bad+="$s; " ;;
+	esac
+done
+[ -z "$bad" ] && [ ${#deps[@]} -gt 0 ] && [ -n "$key" ] && [ -n "$mok" ] &&
+	[ -n "$install" ] && [ -n "$modprobe" ]
+result $? "README.md's host steps are the ones this test knows how to run${bad:+ (unknown: $bad)}" ||
+	finish
+printf '%s\n' "${steps[@]}" | comment
+
+mount_disk chroot >"$out/mount.log" 2>&1 || { result 1 "chroot"; comment <"$out/mount.log"; finish; }
+copy_tree
+fake_uname "$rel" | comment
+run_step() {
+	local s=$1 t0 st
+	t0=$(date +%s)
+	in_chroot "$s" >"$out/step.log" 2>&1
+	st=$?
+	result $st "README, in the image: $s ($(($(date +%s) - t0)) s)"
+	[ $st = 0 ] || tail -n 30 "$out/step.log" | comment
+	cat "$out/step.log" >>"$out/steps.log"
+	return $st
+}
+: >"$out/steps.log"
+for s in "${deps[@]}"; do
+	run_step "$s" || finish
+done
+[ ! -e "$mnt/var/lib/dkms/mok.key" ]
+result $? "no MOK key before README's Secure Boot steps (dkms makes none when installed)"
+run_step "$key" || finish
+# mokutil --import, MokManager's enrollment at the next boot: the same
+# certificate added to MokList in the firmware's variable store.
+openssl x509 -inform DER -in "$mnt/var/lib/dkms/mok.pub" -out "$out/mok.pem" &&
+	virt-fw-vars -i /usr/share/OVMF/OVMF_VARS_4M.ms.fd \
+		--add-mok 605dab50-e046-4300-abb6-3dd810dd8b23 "$out/mok.pem" \
+		-o "$out/vars.fd" >"$out/vars.log" 2>&1
+result $? "README's '$mok': the certificate enrolled in MokList (virt-fw-vars --add-mok on OVMF_VARS_4M.ms.fd)" ||
+	{ comment <"$out/vars.log"; finish; }
+run_step "$install" || finish
+images_after=$(dpkg_images)
+[ "$images_before" = "$images_after" ]
+result $? "README's steps left the kernel packages as they were (dpkg -l 'linux-image*')" ||
+	diff <(echo "$images_before") <(echo "$images_after") | comment
+rm -f "$mnt/usr/local/bin/uname"
+setup_boot_check installed "$modprobe"
+unmount_disk
+
+# 3. Boot, installed.
+boot_and_check installed
+
+# 4. make uninstall, boot.
+if mount_disk chroot >"$out/mount.log" 2>&1; then
+	fake_uname "$rel" >/dev/null
+	run_step "make uninstall"
+	rm -f "$mnt/usr/local/bin/uname"
+	setup_boot_check uninstalled "$modprobe"
+	unmount_disk
+	boot_and_check uninstalled
+else
+	result 1 "chroot for make uninstall"
+	comment <"$out/mount.log"
+fi
+echo "# check-host $kver: $(($(date +%s) - t_start)) s in all"
+finish
