@@ -47,13 +47,19 @@
 # the tools of tools/testing/host/deps.sh.  One QEMU at a time, niced.
 # BOOT_TIMEOUT (seconds, default 2400) bounds each boot.
 #
+# CHECK_HOST_REV=COMMIT runs the same on that commit's tree and its
+# README.md instead of this working tree (the fail-first check: an older
+# install path, such as 44f604a's "make deps; make install", must fail
+# it); a README without the Secure Boot steps gets no MOK enrolled.
+#
 # usage: check-host.sh KVER
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 here=$top/tools/testing/host
 kver=${1:?usage: check-host.sh KVER}
-out=$BUILD/host/$kver
+rev=${CHECK_HOST_REV:-}
+out=$BUILD/host/$kver${rev:+-$rev}
 mnt=$out/root
 disk=$out/disk.img
 pkg=xen-evtchn-accel
@@ -63,9 +69,11 @@ boot_timeout=${BOOT_TIMEOUT:-2400}
 root_uuid=5a1c3d2e-4b6f-4e8a-9c0d-24e0c4ec2400
 esp_id=24EC2400
 esp_uuid=24EC-2400
-# GPT: the ESP at 1 MiB (256 MiB), the root after it, 12 GiB in all.
+# GPT: the ESP at 1 MiB (256 MiB), the root after it, 12 GiB in all (in
+# 512-byte sectors; the last MiB left for the backup GPT).
 esp_start=2048 esp_size=524288 root_start=526336
-disk_size=12G
+disk_sectors=$((12 * 1024 * 1024 * 2))
+root_size=$((disk_sectors - root_start - 2048))
 passed=0 failed=0
 
 result() {
@@ -76,6 +84,7 @@ result() {
 		failed=$((failed + 1))
 		echo "not ok - host-$kver: $2"
 	fi
+	return "$1"
 }
 
 comment() {
@@ -90,7 +99,7 @@ finish() {
 
 umount_all() {
 	local m l
-	for m in dev/pts dev sys proc boot/efi ""; do
+	for m in dev/pts dev sys proc ""; do
 		mountpoint -q "$mnt/$m" && umount "$mnt/$m"
 	done
 	for l in $(losetup -j "$disk" 2>/dev/null | cut -d: -f1); do
@@ -99,22 +108,19 @@ umount_all() {
 }
 trap umount_all EXIT
 
-# attach OFFSET SIZE: a loop device for that part of the disk (sectors;
-# SIZE 0: to the end).
+# attach OFFSET SIZE: a loop device for that part of the disk (sectors).
 attach() {
-	local args=(--offset $(($1 * 512)))
-	[ "$2" = 0 ] || args+=(--sizelimit $(($2 * 512)))
-	losetup -f --show "${args[@]}" "$disk"
+	losetup -f --show --offset $(($1 * 512)) --sizelimit $(($2 * 512)) "$disk"
 }
 
-# mount_disk [chroot]: the root filesystem and its ESP on $mnt, and with
+# mount_disk [chroot]: the root filesystem on $mnt (once: never two loop
+# devices on it at a time), and with
 # "chroot", /proc, /sys, /dev and name resolution for the chroot.
 mount_disk() {
 	local l
 	mkdir -p "$mnt"
-	l=$(attach $root_start 0) && mount "$l" "$mnt" || return 1
-	mkdir -p "$mnt/boot/efi"
-	l=$(attach $esp_start $esp_size) && mount "$l" "$mnt/boot/efi" || return 1
+	! mountpoint -q "$mnt" || { echo "$mnt: mounted already"; return 1; }
+	l=$(attach $root_start $root_size) && mount "$l" "$mnt" || return 1
 	[ "${1:-}" = chroot ] || return 0
 	mount --bind /proc "$mnt/proc" && mount --bind /sys "$mnt/sys" &&
 		mount --bind /dev "$mnt/dev" && mount --bind /dev/pts "$mnt/dev/pts" &&
@@ -139,15 +145,14 @@ in_chroot() {
 make_disk() {
 	local tar=$1
 	rm -f "$disk"
-	truncate -s $disk_size "$disk"
+	truncate -s $((disk_sectors * 512)) "$disk"
 	sfdisk -q "$disk" <<-EOF || return 1
 		label: gpt
 		start=$esp_start, size=$esp_size, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, name=ESP
-		start=$root_start, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name=root
+		start=$root_start, size=$root_size, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name=root
 	EOF
-	local l
-	l=$(attach $esp_start $esp_size) && mkfs.vfat -F 32 -i $esp_id -n ESP "$l" >/dev/null || return 1
-	l=$(attach $root_start 0) && mkfs.ext4 -q -U $root_uuid -L root "$l" || return 1
+	local l esp=$out/esp
+	l=$(attach $root_start $root_size) && mkfs.ext4 -q -U $root_uuid -L root "$l" || return 1
 	umount_all
 	mount_disk || return 1
 	tar -C "$mnt" --numeric-owner --xattrs --xattrs-include='*' -xpf "$tar" || return 1
@@ -155,22 +160,29 @@ make_disk() {
 		UUID=$root_uuid / ext4 errors=remount-ro 0 1
 		UUID=$esp_uuid /boot/efi vfat umask=0077 0 1
 	EOF
-	# Debian's removable-media layout: shim as the default loader, which
+	# The ESP, made with mtools (this machine's kernel may have no vfat):
+	# Debian's removable-media layout, shim as the default loader, which
 	# runs grubx64.efi (and mmx64.efi, MokManager) from its directory;
 	# Debian's signed grub reads /EFI/debian/grub.cfg (its prefix).
-	mkdir -p "$mnt/boot/efi/EFI/BOOT" "$mnt/boot/efi/EFI/debian"
-	cp "$mnt/usr/lib/shim/shimx64.efi.signed" "$mnt/boot/efi/EFI/BOOT/BOOTX64.EFI" &&
-		cp "$mnt/usr/lib/shim/mmx64.efi.signed" "$mnt/boot/efi/EFI/BOOT/mmx64.efi" &&
+	rm -rf "$esp" "$esp.img"
+	mkdir -p "$esp/EFI/BOOT" "$esp/EFI/debian" "$mnt/boot/efi"
+	cp "$mnt/usr/lib/shim/shimx64.efi.signed" "$esp/EFI/BOOT/BOOTX64.EFI" &&
+		cp "$mnt/usr/lib/shim/mmx64.efi.signed" "$esp/EFI/BOOT/mmx64.efi" &&
 		cp "$mnt/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed" \
-			"$mnt/boot/efi/EFI/BOOT/grubx64.efi" || return 1
-	cat >"$mnt/boot/efi/EFI/debian/grub.cfg" <<-EOF
+			"$esp/EFI/BOOT/grubx64.efi" || return 1
+	cat >"$esp/EFI/debian/grub.cfg" <<-EOF
 		set timeout=0
 		search --no-floppy --fs-uuid --set=root $root_uuid
 		linux /vmlinuz root=UUID=$root_uuid ro console=ttyS0,115200
 		initrd /initrd.img
 		boot
 	EOF
-	cp "$mnt/boot/efi/EFI/debian/grub.cfg" "$mnt/boot/efi/EFI/BOOT/grub.cfg"
+	cp "$esp/EFI/debian/grub.cfg" "$esp/EFI/BOOT/grub.cfg"
+	truncate -s $((esp_size * 512)) "$esp.img"
+	mkfs.vfat -F 32 -i $esp_id -n ESP "$esp.img" >/dev/null &&
+		mcopy -s -i "$esp.img" "$esp/EFI" ::/ &&
+		dd if="$esp.img" of="$disk" bs=512 seek=$esp_start conv=notrunc,sparse status=none &&
+		umount_all
 }
 
 # kernel_string RELEASE: the version string in the image kernel's boot
@@ -208,10 +220,15 @@ fake_uname() {
 	echo "uname -r: $r; uname -v: $v"
 }
 
-# copy_tree: this tree's files (tracked and new, not build/) to $proj.
+# copy_tree: this tree's files (tracked and new, not build/) to $proj;
+# with CHECK_HOST_REV, that commit's.
 copy_tree() {
 	rm -rf "${mnt:?}$proj"
 	mkdir -p "$mnt$proj"
+	if [ -n "$rev" ]; then
+		git -C "$top" archive "$rev" | tar -C "$mnt$proj" -xf -
+		return
+	fi
 	git -C "$top" ls-files -z --cached --others --exclude-standard |
 		tar -C "$top" --null -T - --ignore-failed-read -cf - |
 		tar -C "$mnt$proj" -xf -
@@ -312,15 +329,19 @@ dpkg_images() {
 	chroot "$mnt" dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\n' 'linux-image*' |
 		grep ' ii *$'
 }
-images_before=$(dpkg_images)
-comment <<<"$images_before"
 
 # 2. README's steps.
-mapfile -t steps < <("$here/readme-steps.sh" "$top/README.md")
+if [ -n "$rev" ]; then
+	git -C "$top" show "$rev:README.md" >"$out/README.md" ||
+		{ result 1 "CHECK_HOST_REV=$rev: its README.md"; finish; }
+else
+	cp "$top/README.md" "$out/README.md"
+fi
+mapfile -t steps < <("$here/readme-steps.sh" "$out/README.md")
 deps=() key= mok= install= modprobe= bad=
 for s in "${steps[@]}"; do
 	case $s in
-	"make host-deps"*) deps+=("$s") ;;
+	"make host-deps"* | "make deps"*) deps+=("$s") ;;
 	"openssl req "*) key=$s ;;
 	"mokutil --import "*) mok=$s ;;
 	"reboot"*) ;;
@@ -329,13 +350,15 @@ for s in "${steps[@]}"; do
 	*) bad+="$s; " ;;
 	esac
 done
-[ -z "$bad" ] && [ ${#deps[@]} -gt 0 ] && [ -n "$key" ] && [ -n "$mok" ] &&
+[ -z "$bad" ] && [ ${#deps[@]} -gt 0 ] && { [ -n "$rev" ] || [ -n "$key" ]; } &&
 	[ -n "$install" ] && [ -n "$modprobe" ]
 result $? "README.md's host steps are the ones this test knows how to run${bad:+ (unknown: $bad)}" ||
 	finish
 printf '%s\n' "${steps[@]}" | comment
 
 mount_disk chroot >"$out/mount.log" 2>&1 || { result 1 "chroot"; comment <"$out/mount.log"; finish; }
+images_before=$(dpkg_images)
+comment <<<"$images_before"
 copy_tree
 fake_uname "$rel" | comment
 run_step() {
@@ -352,17 +375,21 @@ run_step() {
 for s in "${deps[@]}"; do
 	run_step "$s" || finish
 done
-[ ! -e "$mnt/var/lib/dkms/mok.key" ]
-result $? "no MOK key before README's Secure Boot steps (dkms makes none when installed)"
-run_step "$key" || finish
-# mokutil --import, MokManager's enrollment at the next boot: the same
-# certificate added to MokList in the firmware's variable store.
-openssl x509 -inform DER -in "$mnt/var/lib/dkms/mok.pub" -out "$out/mok.pem" &&
-	virt-fw-vars -i /usr/share/OVMF/OVMF_VARS_4M.ms.fd \
-		--add-mok 605dab50-e046-4300-abb6-3dd810dd8b23 "$out/mok.pem" \
-		-o "$out/vars.fd" >"$out/vars.log" 2>&1
-result $? "README's '$mok': the certificate enrolled in MokList (virt-fw-vars --add-mok on OVMF_VARS_4M.ms.fd)" ||
-	{ comment <"$out/vars.log"; finish; }
+if [ -n "$key" ]; then
+	[ ! -e "$mnt/var/lib/dkms/mok.key" ]
+	result $? "no MOK key before README's Secure Boot steps (dkms makes none when installed)"
+	run_step "$key" || finish
+	# mokutil --import, MokManager's enrollment at the next boot: the
+	# same certificate added to MokList in the firmware's variable store.
+	openssl x509 -inform DER -in "$mnt/var/lib/dkms/mok.pub" -out "$out/mok.pem" &&
+		virt-fw-vars -i /usr/share/OVMF/OVMF_VARS_4M.ms.fd \
+			--add-mok 605dab50-e046-4300-abb6-3dd810dd8b23 "$out/mok.pem" \
+			-o "$out/vars.fd" >"$out/vars.log" 2>&1
+	result $? "README's '$mok': the certificate enrolled in MokList (virt-fw-vars --add-mok on OVMF_VARS_4M.ms.fd)" ||
+		{ comment <"$out/vars.log"; finish; }
+else
+	cp /usr/share/OVMF/OVMF_VARS_4M.ms.fd "$out/vars.fd"
+fi
 run_step "$install" || finish
 images_after=$(dpkg_images)
 [ "$images_before" = "$images_after" ]

@@ -4,7 +4,7 @@
 # What `make check-host` needs on the machine that runs it, besides what
 # the tests need (tools/build/deps.sh, for the selftests): mmdebstrap to
 # build the Debian system image, the tools that make its GPT disk
-# (sfdisk, mkfs.vfat, mkfs.ext4), Debian's OVMF (firmware with Secure
+# (sfdisk, mkfs.vfat and mtools, mkfs.ext4), Debian's OVMF (firmware with Secure
 # Boot, its variable stores with Microsoft's keys enrolled), and
 # python3-virt-firmware (bookworm-backports: virt-fw-vars, which enrolls
 # the dkms MOK certificate in the variable store).  Installed with apt
@@ -16,7 +16,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/../../build" && pwd)
-tools=(mmdebstrap fdisk dosfstools e2fsprogs ovmf python3-virt-firmware
+tools=(mmdebstrap fdisk dosfstools mtools e2fsprogs ovmf python3-virt-firmware
        qemu-system-x86 openssl)
 
 have_all() {
