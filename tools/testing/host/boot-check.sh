@@ -73,9 +73,11 @@ lockdown() {
 	grep -qE '\[(integrity|confidentiality)\]' /sys/kernel/security/lockdown
 }
 mok_trusted() {
-	mokutil --test-key /var/lib/dkms/mok.pub
-	mokutil --test-key /var/lib/dkms/mok.pub | grep -q "already enrolled" || return 1
-	dmesg | grep -i "DKMS module signing key"
+	local out
+	out=$(mokutil --test-key /var/lib/dkms/mok.pub 2>&1)
+	echo "$out"
+	grep -q "already enrolled" <<<"$out" &&
+		dmesg | grep "Loaded X.509 cert 'DKMS module signing key"
 }
 
 # origin MODULE: where MODULE's loaded copy came from: "ours" when its
