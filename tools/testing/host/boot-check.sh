@@ -12,11 +12,16 @@
 # the same), "modprobe" (README's modprobe line, verbatim),
 # "selftest-env" (VM_PRELOAD for 6.1's selftests).
 #
+# installed (after README's steps), upgraded (after a kernel package
+#   update), uninstalled (after make uninstall): the common checks, then
+#   the phase's.
 # installed: the signed stock kernel booted, with its initramfs, with
 #   Secure Boot and lockdown on; the MOK certificate is trusted; README's
 #   modprobe line loads the rebuilt KVM from updates/xen-evtchn-accel/
 #   (signed, no "E" taint); a VMM's first Xen ioctl (upstream's
 #   xen_shinfo_test, which must pass) loads xen_evtchn; vfio-pci loads.
+# upgraded: the stock KVM of the updated kernel loads; none rebuilt
+#   from an older source.
 # uninstalled: the stock KVM loads from kernel/, nothing of ours is left.
 #
 # usage: check-host-boot
@@ -81,27 +86,31 @@ mok_trusted() {
 }
 
 # origin MODULE: where MODULE's loaded copy came from: "ours" when its
-# srcversion is that of the one in updates/xen-evtchn-accel, "stock" when
-# that of kernel/'s.
+# srcversion is that of the one in updates/xen-evtchn-accel (ours all
+# have a MODULE_VERSION, hence a srcversion); "stock" when it is not
+# out of tree (no "O" taint) and kernel/ has its file (the stock
+# modules have no version, and no srcversion in sysfs).
 origin() {
 	local m=$1 loaded f
-	loaded=$(cat "/sys/module/$m/srcversion" 2>/dev/null) || {
+	[ -e "/sys/module/$m/initstate" ] || {
 		echo "not loaded"
 		return
 	}
+	loaded=$(cat "/sys/module/$m/srcversion" 2>/dev/null)
 	for f in "/lib/modules/$rel/updates/$pkg/${m//_/-}.ko" \
 		 "/lib/modules/$rel/updates/$pkg/$m.ko"; do
-		if [ -f "$f" ] && [ "$(modinfo -F srcversion "$f")" = "$loaded" ]; then
+		if [ -n "$loaded" ] && [ -f "$f" ] &&
+		   [ "$(modinfo -F srcversion "$f")" = "$loaded" ]; then
 			echo "ours ($f)"
 			return
 		fi
 	done
 	f=$(find "/lib/modules/$rel/kernel" \( -name "${m//_/-}.ko*" -o -name "$m.ko*" \) | head -n 1)
-	if [ -n "$f" ] && [ "$(modinfo -F srcversion "$f")" = "$loaded" ]; then
+	if [ -n "$f" ] && ! grep -q O "/sys/module/$m/taint"; then
 		echo "stock ($f)"
 		return
 	fi
-	echo "unknown ($loaded)"
+	echo "unknown (srcversion '$loaded', taint '$(cat "/sys/module/$m/taint")')"
 }
 
 # README's modprobe line, verbatim (kvm, kvm_amd and irqbypass may have
@@ -129,6 +138,13 @@ modinfo_paths() {
 	done
 	return $st
 }
+# not_ours MODULE: modprobe would not find it in updates/.
+not_ours() {
+	local f
+	f=$(modinfo -n "$1" 2>&1)
+	echo "$1: $f"
+	case $f in */updates/*) return 1 ;; esac
+}
 kvm_source() {
 	local v s
 	v=$(cat /sys/module/kvm/version) s=$(modinfo -F linux_source kvm)
@@ -147,11 +163,24 @@ vfio() {
 }
 nothing_left() {
 	local f st=0
-	for f in "/lib/modules/$rel/updates/$pkg" "/var/lib/$pkg/$rel.manifest" \
-		 "/etc/kernel/postinst.d/$pkg" "/lib/modules/$rel/updates/dkms"; do
+	for f in /lib/modules/*/updates/$pkg /lib/modules/*/updates/dkms \
+		 "/var/lib/$pkg" "/etc/kernel/postinst.d/$pkg"; do
 		[ ! -e "$f" ] || { echo "left: $f"; st=1; }
 	done
 	return $st
+}
+# no_stale_kvm: KVM for this kernel is the stock one, or one rebuilt
+# from this kernel's own package version.
+no_stale_kvm() {
+	local f s
+	f=$(modinfo -n kvm)
+	echo "kvm: $f"
+	case $f in
+	"/lib/modules/$rel/kernel/"*) return 0 ;;
+	esac
+	s=$(modinfo -F linux_source kvm)
+	echo "rebuilt from linux-source $s"
+	uname -v | grep -qF "Debian $s "
 }
 signatures() {
 	local t
@@ -187,11 +216,20 @@ installed)
 	check "its first Xen ioctl loaded xen_evtchn from updates/$pkg" xen_evtchn_ours
 	check "modprobe vfio-pci loads (on our irqbypass)" vfio
 	;;
+upgraded)
+	echo "# /lib/modules: $(ls /lib/modules); manifests: $(ls /var/lib/$pkg 2>&1)"
+	check "after the kernel update, no KVM rebuilt from an older source in charge" \
+		no_stale_kvm
+	check "README's modprobe line loads the update's stock KVM" readme_modprobe stock
+	check "no xen_evtchn of ours for this kernel" not_ours xen_evtchn
+	check "modprobe vfio-pci loads" vfio
+	;;
 uninstalled)
-	check "nothing of ours is left (updates/$pkg, manifest, hook)" nothing_left
+	check "nothing of ours is left, for any kernel (updates/$pkg, manifests, hook)" nothing_left
 	check "modinfo -n: kvm and irqbypass from kernel/" \
 		modinfo_paths kernel kvm irqbypass
-	check "no xen_evtchn module" sh -c '! modinfo -n xen_evtchn'
+	check "no xen_evtchn of ours (Debian's own Xen driver of that name may be there)" \
+		not_ours xen_evtchn
 	check "README's modprobe line loads the stock KVM" readme_modprobe stock
 	check "modprobe vfio-pci loads" vfio
 	;;

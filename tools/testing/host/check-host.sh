@@ -39,7 +39,12 @@
 #     Boot and lockdown on, README's modprobe line loading the rebuilt KVM
 #     from updates/, upstream's xen_shinfo_test loading xen_evtchn and
 #     passing, vfio-pci loading.
-#  4. `make uninstall` in the chroot, a boot, and the stock KVM is back,
+#  4. A kernel package update in the chroot (apt-get install
+#     linux-image-amd64, from bookworm's point release to
+#     bookworm-security's kernel), a boot: the stock KVM of the update
+#     loads, no rebuilt KVM of an older source.
+#  5. `make uninstall` in the chroot (and for the older release,
+#     HOST_REL=, as README says), a boot, and the stock KVM is back,
 #     nothing of ours left.
 #
 # Prints TAP and ends with "N passed, N failed".  Needs BUILD (the
@@ -419,14 +424,51 @@ unmount_disk
 
 # 3. Boot, installed.
 boot_and_check installed
-
-# 4. make uninstall, boot (not for an older tree: its installed boot
-# tells).
 if [ -n "$rev" ]; then
-	:
-elif mount_disk chroot >"$out/mount.log" 2>&1; then
-	fake_uname "$rel" >/dev/null
+	# An older tree: its installed boot tells.
+	echo "# check-host $kver (CHECK_HOST_REV=$rev): $(($(date +%s) - t_start)) s in all"
+	finish
+fi
+
+# 4. A kernel package update, as apt-get makes it (the image's kernel is
+# bookworm's point release; bookworm-security has a newer one): the
+# kernel packages' postinst hooks run, ours among them, then a boot
+# into it.  Debian offers the same release name in a new package version
+# (our hook then takes the rebuilt KVM out of the way) or a new release
+# (the old release's install stays, unused); either way the stock KVM of
+# the update must be what loads.
+if ! mount_disk chroot >"$out/mount.log" 2>&1; then
+	result 1 "chroot for the kernel update"
+	comment <"$out/mount.log"
+	finish
+fi
+fake_uname "$rel" >/dev/null
+run_step "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q linux-image-amd64"
+grep -a 'xen-evtchn-accel' "$out/step.log" | comment
+read -r rel2 ver2 < <(chroot "$mnt" dpkg-query -W -f='${Depends}\n' linux-image-amd64 |
+	sed -n 's/.*linux-image-\([^ ]*\) (= \(.*\))$/\1 \2/p')
+echo "# kernel update: linux-image-$rel $ver -> linux-image-$rel2 $ver2"
+[ -n "$rel2" ] && [ "$ver2" != "$ver" ]
+result $? "the update installed a newer kernel package ($rel2 $ver2)"
+if [ "$rel2" = "$rel" ]; then
+	[ ! -e "$mnt/var/lib/$pkg/$rel.manifest" ] && [ ! -e "$mnt/lib/modules/$rel/updates/$pkg" ]
+	result $? "same release, new package version: the hook took the rebuilt KVM of $ver out of the way"
+else
+	[ -f "$mnt/var/lib/$pkg/$rel.manifest" ] && [ ! -e "$mnt/lib/modules/$rel2/updates/$pkg" ]
+	result $? "new release $rel2: nothing of ours for it, $rel's install as it was"
+fi
+fake_uname "$rel2" | comment
+rm -f "$mnt/usr/local/bin/uname"
+setup_boot_check upgraded "$modprobe"
+unmount_disk
+boot_and_check upgraded
+
+# 5. make uninstall (for the running kernel, and as README says for
+# another release, HOST_REL=), boot.
+if mount_disk chroot >"$out/mount.log" 2>&1; then
+	fake_uname "$rel2" >/dev/null
 	run_step "make uninstall"
+	[ "$rel2" = "$rel" ] || run_step "make uninstall HOST_REL=$rel"
 	rm -f "$mnt/usr/local/bin/uname"
 	setup_boot_check uninstalled "$modprobe"
 	unmount_disk

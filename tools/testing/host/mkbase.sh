@@ -4,7 +4,8 @@
 # The Debian 12 (bookworm) system that `make check-host` installs the
 # project on, built with mmdebstrap from Debian's mirror (bookworm,
 # bookworm-updates, bookworm-security): the signed linux-image-amd64 of
-# the series KVER (6.1: bookworm's default kernel), initramfs-tools,
+# the series KVER (6.1: bookworm's default kernel, of its point release,
+# which bookworm-security's updates to a newer ABI), initramfs-tools,
 # shim-signed, grub-efi-amd64-signed, systemd, dkms, mokutil, and what
 # README.md's host steps need (make host-deps's packages: the build tools,
 # openssl, and the headers and linux-source of the image kernel's own
@@ -29,9 +30,11 @@ die() {
 
 case $kver in
 6.1)
-	# linux-image-amd64 of bookworm (not backports): the 6.1 release.
+	# linux-image-amd64 of bookworm's point release (not -security,
+	# not backports): a 6.1 release that bookworm-security updates, so
+	# that check-host.sh can upgrade it as apt-get would.
 	ver=$(apt-cache madison linux-image-amd64 |
-		awk -F' *[|] *' '$2 !~ /bpo/ && $3 ~ /bookworm(-security|-updates)?\/main/ { print $2; exit }')
+		awk -F' *[|] *' '$3 ~ /debian bookworm\/main/ { print $2; exit }')
 	[ -n "$ver" ] || die "no bookworm linux-image-amd64 in the apt lists (apt-get update?)"
 	meta=linux-image-amd64
 	;;
@@ -53,6 +56,7 @@ if [ ! -s "$tar" ]; then
 	mkdir -p "$cache"
 	rm -f "$cache"/base-"$kver"-*.tar.tmp
 	incl=$(IFS=,; echo "${pkgs[*]}")
+	# shellcheck disable=SC2016 # $1: for the hooks' shell
 	mmdebstrap --quiet --variant=important --mode=root --format=tar \
 		--include="$incl" \
 		--customize-hook='echo check-host >"$1/etc/hostname"' \
