@@ -4,13 +4,14 @@
 # What `make check-host` needs on the machine that runs it, besides what
 # the tests need (tools/build/deps.sh, for the selftests): mmdebstrap to
 # build the Debian system image, the tools that make its GPT disk
-# (sfdisk, mkfs.vfat and mtools, mkfs.ext4), Debian's OVMF (firmware with Secure
-# Boot, its variable stores with Microsoft's keys enrolled), and
+# (sfdisk, mkfs.vfat and mtools, mkfs.ext4), Debian's OVMF (firmware
+# with Secure Boot, its variable stores with Microsoft's keys), and
 # python3-virt-firmware (bookworm-backports: virt-fw-vars, which enrolls
 # the dkms MOK certificate in the variable store).  Installed with apt
 # through tools/build/apt-install.sh, which refuses a plan that would
 # install or remove a kernel image.  Once done, a second run does
-# nothing and prints nothing.
+# nothing and prints nothing.  The ESP is written with mtools, not
+# mounted: this machine's kernel may have no vfat.
 #
 # usage: deps.sh
 set -euo pipefail
