@@ -169,6 +169,9 @@ make_disk() {
 	# Debian's removable-media layout, shim as the default loader, which
 	# runs grubx64.efi (and mmx64.efi, MokManager) from its directory;
 	# Debian's signed grub reads /EFI/debian/grub.cfg (its prefix).
+	# Under TCG, on a busy machine, udev can take longer than systemd's
+	# 90 s for a device (the ESP of fstab): the system would stop in
+	# emergency mode.
 	rm -rf "$esp" "$esp.img"
 	mkdir -p "$esp/EFI/BOOT" "$esp/EFI/debian" "$mnt/boot/efi"
 	cp "$mnt/usr/lib/shim/shimx64.efi.signed" "$esp/EFI/BOOT/BOOTX64.EFI" &&
@@ -178,7 +181,7 @@ make_disk() {
 	cat >"$esp/EFI/debian/grub.cfg" <<-EOF
 		set timeout=0
 		search --no-floppy --fs-uuid --set=root $root_uuid
-		linux /vmlinuz root=UUID=$root_uuid ro console=ttyS0,115200
+		linux /vmlinuz root=UUID=$root_uuid ro console=ttyS0,115200 systemd.default_device_timeout_sec=900
 		initrd /initrd.img
 		boot
 	EOF
@@ -265,11 +268,14 @@ setup_boot_check() {
 # A boot that cannot go on (the initramfs's shell, a panic, a refused
 # signature) is stopped when the console shows it, one that takes
 # longer than BOOT_TIMEOUT at that.
-stuck='\(initramfs\) |Kernel panic|bad shim signature|Security Violation|Access Denied|you need to load the kernel first'
+stuck='\(initramfs\) |Kernel panic|You are in emergency mode|bad shim signature|Security Violation|Access Denied|you need to load the kernel first'
 boot() {
 	local name=$1 t0 pid st=0 why=
 	rm -f "$out/$name.console" "$out/$name.tap"
 	cp "$out/vars.fd" "$out/$name.vars.fd"
+	# One of these QEMUs at a time, whichever run it is of.
+	exec 9>"$BUILD/host/.qemu.lock"
+	flock 9
 	t0=$(date +%s)
 	nice -n 10 qemu-system-x86_64 \
 		-accel tcg -cpu max -smp 1 -m 2048 \
@@ -296,6 +302,7 @@ boot() {
 		fi
 	done
 	wait $pid || st=1
+	exec 9>&-
 	echo "boot $name: QEMU exited ${why:-$st} after $(($(date +%s) - t0)) s"
 	grep -m1 -E "^# uptime at " "$out/$name.tap" 2>/dev/null
 	return $st
