@@ -264,7 +264,7 @@ setup_boot_check() {
 }
 
 # boot NAME: the disk booted with Secure Boot on; the checks' TAP in
-# $out/NAME.tap, the console in $out/NAME.console.  Prints the times.
+# $out/NAME.tap, the console in $out/NAME.console.  Prints the time.
 # A boot that cannot go on (the initramfs's shell, a panic, a refused
 # signature) is stopped when the console shows it, one that takes
 # longer than BOOT_TIMEOUT at that.
@@ -304,7 +304,6 @@ boot() {
 	wait $pid || st=1
 	exec 9>&-
 	echo "boot $name: QEMU exited ${why:-$st} after $(($(date +%s) - t0)) s"
-	grep -m1 -E "^# uptime at " "$out/$name.tap" 2>/dev/null
 	return $st
 }
 
@@ -391,12 +390,14 @@ images_before=$(dpkg_images)
 comment <<<"$images_before"
 copy_tree
 fake_uname "$rel" | comment
+# run_step CMD [WHAT]: CMD in the chroot, a result (WHAT: whose step it
+# is, README's unless given).
 run_step() {
-	local s=$1 t0 st
+	local s=$1 what=${2:-README} t0 st
 	t0=$(date +%s)
 	in_chroot "$s" >"$out/step.log" 2>&1
 	st=$?
-	result $st "README, in the image: $s ($(($(date +%s) - t0)) s)"
+	result $st "$what, in the image: $s ($(($(date +%s) - t0)) s)"
 	[ $st = 0 ] || tail -n 30 "$out/step.log" | comment
 	cat "$out/step.log" >>"$out/steps.log"
 	return $st
@@ -450,7 +451,8 @@ if ! mount_disk chroot >"$out/mount.log" 2>&1; then
 	finish
 fi
 fake_uname "$rel" >/dev/null
-run_step "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q linux-image-amd64"
+run_step "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q linux-image-amd64" \
+	"the kernel update"
 grep -a 'xen-evtchn-accel' "$out/step.log" | comment
 read -r rel2 ver2 < <(chroot "$mnt" dpkg-query -W -f='${Depends}\n' linux-image-amd64 |
 	sed -n 's/.*linux-image-\([^ ]*\) (= \(.*\))$/\1 \2/p')
@@ -474,8 +476,9 @@ boot_and_check upgraded
 # another release, HOST_REL=), boot.
 if mount_disk chroot >"$out/mount.log" 2>&1; then
 	fake_uname "$rel2" >/dev/null
-	run_step "make uninstall"
-	[ "$rel2" = "$rel" ] || run_step "make uninstall HOST_REL=$rel"
+	run_step "make uninstall" "README (make uninstall)"
+	[ "$rel2" = "$rel" ] ||
+		run_step "make uninstall HOST_REL=$rel" "README (make uninstall, another release)"
 	rm -f "$mnt/usr/local/bin/uname"
 	setup_boot_check uninstalled "$modprobe"
 	unmount_disk
