@@ -163,7 +163,7 @@ vfio() {
 }
 nothing_left() {
 	local f st=0
-	for f in /lib/modules/*/updates/$pkg /lib/modules/*/updates/dkms \
+	for f in /lib/modules/*/updates/"$pkg" /lib/modules/*/updates/dkms \
 		 "/var/lib/$pkg" "/etc/kernel/postinst.d/$pkg"; do
 		[ ! -e "$f" ] || { echo "left: $f"; st=1; }
 	done

@@ -355,6 +355,7 @@ result $? "GPT disk: ESP (shim, grub, MokManager), ext4 root ($(($(date +%s) - t
 	{ comment <"$out/disk.log"; finish; }
 [ "$failed" = 0 ] || finish
 dpkg_images() {
+	# shellcheck disable=SC2016 # dpkg-query's fields
 	chroot "$mnt" dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\n' 'linux-image*' |
 		grep ' ii *$'
 }
@@ -454,6 +455,7 @@ fake_uname "$rel" >/dev/null
 run_step "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q linux-image-amd64" \
 	"the kernel update"
 grep -a 'xen-evtchn-accel' "$out/step.log" | comment
+# shellcheck disable=SC2016 # dpkg-query's fields
 read -r rel2 ver2 < <(chroot "$mnt" dpkg-query -W -f='${Depends}\n' linux-image-amd64 |
 	sed -n 's/.*linux-image-\([^ ]*\) (= \(.*\))$/\1 \2/p')
 echo "# kernel update: linux-image-$rel $ver -> linux-image-$rel2 $ver2"
