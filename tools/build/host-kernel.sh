@@ -12,8 +12,11 @@
 # installed image package's, else its headers package's.  Prints
 # "SERIES VERSION"; otherwise says which package version to install, and
 # exits 1.  Never picks another release or version.  With -d, prints
-# instead the apt-get arguments that install what is missing (nothing
-# when all is there).
+# instead the apt-get arguments that install both at that version, or
+# keep them there: apt-get install of other packages (build-essential's
+# linux-libc-dev, of the same source package) otherwise upgrades an
+# installed linux-source to the mirror's newer version (measured by make
+# check-host: bookworm's 6.1.176-1 to bookworm-security's 6.1.192-3).
 #
 # usage: host-kernel.sh [-d] RELEASE
 set -euo pipefail
@@ -60,7 +63,7 @@ want=()
 [ "$(version "linux-headers-$rel")" = "$ver" ] || want+=("linux-headers-$rel=$ver")
 [ "$(version "linux-source-$series")" = "$ver" ] || want+=("linux-source-$series=$ver")
 if [ $deps = 1 ]; then
-	echo "${want[*]}"
+	echo "linux-headers-$rel=$ver linux-source-$series=$ver"
 	exit 0
 fi
 if [ ${#want[@]} -gt 0 ]; then
