@@ -32,19 +32,11 @@ tools=(build-essential gcc-12 pahole libelf1 libssl3 bc bison flex
        libelf-dev cpio xz-utils kmod busybox-static qemu-system-x86 sparse
        perl shellcheck dkms linux-perf openssl)
 
-have_all() {
-	local p
-	for p in "$@"; do
-		dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null |
-			grep -q '^ii' || return 1
-	done
-}
-
 missing=()
 for k in "${kvers[@]}"; do
 	[ -n "$("$here/kver.sh" "$k")" ] || missing+=("$k")
 done
-if have_all "${tools[@]}" && [ ${#missing[@]} -eq 0 ]; then
+if "$here/have-all.sh" "${tools[@]}" && [ ${#missing[@]} -eq 0 ]; then
 	exit 0
 fi
 
@@ -55,7 +47,7 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-have_all "${tools[@]}" || "$here/apt-install.sh" "${tools[@]}"
+"$here/have-all.sh" "${tools[@]}" || "$here/apt-install.sh" "${tools[@]}"
 
 # versions PACKAGE...: "VERSION PACKAGE" for each version the mirror has.
 versions() {

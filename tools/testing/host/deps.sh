@@ -20,15 +20,7 @@ here=$(cd "$(dirname "$0")/../../build" && pwd)
 tools=(mmdebstrap fdisk dosfstools mtools e2fsprogs ovmf python3-virt-firmware
        qemu-system-x86 openssl)
 
-have_all() {
-	local p
-	for p in "$@"; do
-		dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null |
-			grep -q '^ii' || return 1
-	done
-}
-
-have_all "${tools[@]}" && exit 0
+"$here/have-all.sh" "${tools[@]}" && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "host deps: run as root (apt-get is needed)" >&2
 	exit 1
