@@ -139,7 +139,7 @@ run_to() {
 #    going after the limit in that stage with its vCPU thread halted in a
 #    Xen hypercall (SCHEDOP_poll) is reported as this defect of the stock
 #    KVM and passes; any other hang, and any hang on ours, fails.
-# A run takes 6 to 10 s in the test VM, a minute at most on a loaded host.
+# A run takes 6 to 10 s in an idle test VM, 32 s measured on a loaded host.
 run_shinfo_test() {
 	shinfo_kvm=$1
 	shinfo_prog=$(command -v xen_shinfo_test) || fail "no xen_shinfo_test"
