@@ -467,10 +467,22 @@ void kvm_xen_inject_timer_irqs(struct kvm_vcpu *vcpu)
 		ops->inject_timer_irqs(vcpu);
 }
 
+/*
+ * KVM calls this with RUNSTATE_runnable when the vCPU's task is preempted
+ * (kvm_arch_vcpu_put()), and with RUNSTATE_running on the vCPU's way into
+ * the guest.  6.12's KVM counts a vCPU as preempted only in KVM_RUN
+ * (kvm_sched_out() tests wants_to_run); 6.1's does so in any of its
+ * ioctls, which turns a runstate a VMM just set or read into runnable,
+ * with a new entry time.  Here a preemption outside KVM_RUN changes
+ * nothing, as on 6.12, on every kernel: the time the task waited still
+ * goes to runnable, as steal time, at the next update.
+ */
 void kvm_xen_update_runstate(struct kvm_vcpu *vcpu, int state)
 {
 	const struct kvm_xen_accel_ops *ops = accel_of(vcpu->kvm);
 
+	if (state == RUNSTATE_runnable && !READ_ONCE(vcpu->wants_to_run))
+		return;
 	if (ops && ops->update_runstate)
 		static_call(xen_accel_update_runstate)(vcpu, state);
 }

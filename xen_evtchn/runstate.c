@@ -32,6 +32,14 @@
  * scheduler.  Then the area is not written: the times are kept in the
  * vCPU and written at its next update, which the next vCPU load makes
  * (KVM's steal-time update sets the vCPU running).
+ *
+ * The preemption notifier's update may run in the middle of a
+ * process-context one: KVM sets the vCPU running on its way into the
+ * guest with preemption enabled.  So the fields are read and changed only
+ * with preemption disabled (the accounting, and the snapshot of them that
+ * is written to the area together with its writing), and each write
+ * copies the fields as they are at that moment: the area never mixes
+ * two updates, nor goes back to an older one.
  * Context: update_runstate runs in vCPU context, atomic when the vCPU is
  * preempted (then a cache that needs refreshing is left for the next
  * update); the attributes in process context, with vcpu->mutex held.
@@ -83,6 +91,31 @@ static void area_update(void *part1, void *part2, size_t len1, u8 *image,
 }
 
 /*
+ * Write the vCPU's runstate as it is now to the area, with preemption
+ * disabled from the read of the fields to the last byte written, so that
+ * the preemption notifier's update lands before or after, not in between.
+ */
+static void write_now(struct kvm_vcpu_xen *vx, void *part1, void *part2,
+		      size_t len1, size_t size, size_t entry_off, bool flag)
+{
+	u8 image[RS_SIZE_64] = {};
+	s32 state;
+	u64 entry;
+
+	BUILD_BUG_ON(sizeof_field(struct kvm_vcpu_xen, runstate_times) !=
+		     4 * sizeof(u64));
+	preempt_disable();
+	state = vx->current_runstate;
+	entry = vx->runstate_entry_time;
+	memcpy(image, &state, sizeof(state));
+	memcpy(image + entry_off, &entry, sizeof(entry));
+	memcpy(image + entry_off + sizeof(entry), vx->runstate_times,
+	       sizeof(vx->runstate_times));
+	area_update(part1, part2, len1, image, size, entry_off, flag);
+	preempt_enable();
+}
+
+/*
  * Unlock the first page's cache, as write_guest_area() locked it: when
  * atomic, a trylock inside local_irq_save(); otherwise the lock's own
  * irqsave.  On PREEMPT_RT the lock sleeps, its irqsave leaves interrupts
@@ -112,21 +145,13 @@ static void write_guest_area(struct kvm_vcpu *vcpu, bool atomic)
 	size_t entry_off = long_mode ? XEN_RUNSTATE_ENTRY_OFF_64 :
 				       XEN_RUNSTATE_ENTRY_OFF_32;
 	size_t len1 = min_t(size_t, size, PAGE_SIZE - offset_in_page(gpc1->gpa));
-	u64 entry = vx->runstate_entry_time;
-	s32 state = vx->current_runstate;
-	u8 image[RS_SIZE_64] = {};
+	bool flag = kvm_xen_accel_runstate_flag(kvm);
 	unsigned long flags;
 
-	BUILD_BUG_ON(sizeof_field(struct kvm_vcpu_xen, runstate_times) !=
-		     4 * sizeof(u64));
 	if (atomic && IS_ENABLED(CONFIG_PREEMPT_RT))
 		return;		/* the next update writes it */
 	if (!atomic)
 		might_sleep();
-	memcpy(image, &state, sizeof(state));
-	memcpy(image + entry_off, &entry, sizeof(entry));
-	memcpy(image + entry_off + sizeof(entry), vx->runstate_times,
-	       sizeof(vx->runstate_times));
 
 retry:
 	if (atomic) {
@@ -149,8 +174,7 @@ retry:
 	}
 
 	if (len1 == size) {
-		area_update(gpc1->khva, NULL, len1, image, size, entry_off,
-			    kvm_xen_accel_runstate_flag(kvm));
+		write_now(vx, gpc1->khva, NULL, len1, size, entry_off, flag);
 		kvm_xen_accel_gpc_mark_dirty(kvm, gpc1);
 		unlock_first(gpc1, atomic, flags);
 		return;
@@ -190,8 +214,7 @@ retry:
 			return;
 		goto retry;
 	}
-	area_update(gpc1->khva, gpc2->khva, len1, image, size, entry_off,
-		    kvm_xen_accel_runstate_flag(kvm));
+	write_now(vx, gpc1->khva, gpc2->khva, len1, size, entry_off, flag);
 	kvm_xen_accel_gpc_mark_dirty(kvm, gpc2);
 	read_unlock(&gpc2->lock);
 	kvm_xen_accel_gpc_mark_dirty(kvm, gpc1);
@@ -212,12 +235,16 @@ retry:
 void xen_evtchn_update_runstate(struct kvm_vcpu *vcpu, int state)
 {
 	struct kvm_vcpu_xen *vx = &vcpu->arch.xen;
-	u64 now = get_kvmclock_ns(vcpu->kvm);
-	u64 run_delay = current->sched_info.run_delay;
-	u64 elapsed = now - vx->runstate_entry_time;
-	u64 waited = run_delay - vx->last_steal;
-	int was = vx->runstate_entry_time ? vx->current_runstate :
-					    RUNSTATE_offline;
+	u64 now, run_delay, elapsed, waited;
+	int was;
+
+	/* The notifier's update before or after this one, not inside it. */
+	preempt_disable();
+	now = get_kvmclock_ns(vcpu->kvm);
+	run_delay = current->sched_info.run_delay;
+	elapsed = now - vx->runstate_entry_time;
+	waited = run_delay - vx->last_steal;
+	was = vx->runstate_entry_time ? vx->current_runstate : RUNSTATE_offline;
 
 	/* Only a "running" vCPU that waited for its CPU had time stolen. */
 	if (was != RUNSTATE_running)
@@ -227,6 +254,7 @@ void xen_evtchn_update_runstate(struct kvm_vcpu *vcpu, int state)
 	vx->last_steal = run_delay;
 	vx->current_runstate = state;
 	vx->runstate_entry_time = now;
+	preempt_enable();
 
 	if (vx->runstate_cache.active)
 		write_guest_area(vcpu, state == RUNSTATE_runnable);

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Userspace unit tests of xen_evtchn/deliver.c, vcpu_info.c, ports.c,
- * routes.c and timer.c,
+ * routes.c, timer.c, resync.c and runstate.c,
  * compiled from the module's own files against shim/ (a model of the
  * kernel and KVM), with AddressSanitizer and UndefinedBehaviorSanitizer:
  * the 2-level delivery in both layouts, the shadow selector and its
- * injection, the "pending at setup" selector resync, and the port table's
+ * injection, the "pending at setup" selector resync, the port table's
  * lifetime rules (no leak, no use after free, one SRCU wait per removal,
- * an eventfd reference per entry).  Output is TAP.
+ * an eventfd reference per entry), the timer's orderings, and a runstate
+ * update preempted at each point where it can be.  Output is TAP.
  */
 
 #include <stdio.h>
@@ -33,6 +34,9 @@ bool shim_tso;
 int shim_cpu;
 atomic_t *shim_tso_addr;
 int shim_tso_val;
+int shim_preempt_count, shim_irqs_off;
+void (*shim_preempt_hook)(void);
+u64 shim_kvmclock;
 static u64 guest_now;
 static int live_eventfds, mm_borrows;
 
@@ -152,6 +156,10 @@ static void vm_setup(bool long_mode)
 	shim_tso = false;
 	shim_tso_addr = NULL;
 	shim_cpu = 0;
+	shim_preempt_count = 0;
+	shim_irqs_off = 0;
+	shim_preempt_hook = NULL;
+	shim_kvmclock = 1000000;
 	guest_now = 1000;
 	polled_port = -1;
 }
@@ -936,6 +944,102 @@ static void test_timer_fires_while_doorbell_clears(bool lm)
 	CHECK(!test_bit(v->vcpu_idx, xvm.timer_waiting));
 }
 
+/*
+ * Runstate: an area across a page, RS_LEN1 bytes in the first.  The
+ * scheduler's preemption notifier (an update to runnable, in atomic
+ * context) runs at the rs_point-th preemption point of a process-context
+ * update, as when KVM sets the vCPU running on its way in.
+ */
+#define RS_LEN1		20
+#define RS_GPA		(5 * PAGE_SIZE - RS_LEN1)
+
+static u8 *rs_pages;
+static int rs_point, rs_points, rs_preempted;
+
+static void notifier_at_point(void)
+{
+	if (++rs_points != rs_point)
+		return;
+	shim_atomic = true;
+	shim_preempt_count++;
+	xen_evtchn_update_runstate(&vcpus[0], RUNSTATE_runnable);
+	shim_preempt_count--;
+	shim_atomic = false;
+	/* The task then waits for a CPU: steal time. */
+	current->sched_info.run_delay += 3000;
+	shim_kvmclock += 3000;
+	rs_preempted++;
+}
+
+static int runstate_set(struct kvm_vcpu *v, u16 type, u64 val)
+{
+	struct kvm_xen_vcpu_attr a = { .type = type, .u.gpa = val };
+
+	return xen_evtchn_set_runstate_attr(v, &a);
+}
+
+/* The guest's area, as the vCPU's fields say it must be, adding up. */
+static bool area_is_vcpu(struct kvm_vcpu *v, bool lm)
+{
+	struct kvm_vcpu_xen *vx = &v->arch.xen;
+	size_t off = lm ? 8 : 4;
+	u64 entry, t[4], sum = 0;
+	u8 area[48];
+	s32 state;
+	int i;
+
+	memcpy(area, rs_pages + PAGE_SIZE - RS_LEN1, sizeof(area));
+	memcpy(&state, area, sizeof(state));
+	memcpy(&entry, area + off, sizeof(entry));
+	memcpy(t, area + off + 8, sizeof(t));
+	for (i = 0; i < 4; i++) {
+		if (t[i] != vx->runstate_times[i] || t[i] > BIT_ULL(40))
+			return false;
+		sum += t[i];
+	}
+	return state == vx->current_runstate &&
+	       entry == vx->runstate_entry_time && entry == sum;
+}
+
+static void test_runstate_preempted_during_update(bool lm)
+{
+	struct kvm_vcpu *v = &vcpus[0];
+	struct kvm_vcpu_xen *vx = &v->arch.xen;
+	u64 before;
+
+	rs_pages = aligned_alloc(PAGE_SIZE, 2 * PAGE_SIZE);
+	kvm.arch.xen.runstate_update_flag = true;
+	for (rs_point = 1; rs_point < 50; rs_point++) {
+		memset(rs_pages, 0xa5, 2 * PAGE_SIZE);
+		memset(vx->runstate_times, 0, sizeof(vx->runstate_times));
+		vx->runstate_cache.khva = rs_pages + PAGE_SIZE - RS_LEN1;
+		vx->runstate2_cache.khva = rs_pages + PAGE_SIZE;
+		vx->runstate_entry_time = 0;
+		CHECK(!runstate_set(v, KVM_XEN_VCPU_ATTR_TYPE_RUNSTATE_ADDR,
+				    RS_GPA));
+		xen_evtchn_update_runstate(v, RUNSTATE_running);
+		CHECK(area_is_vcpu(v, lm));
+		before = vx->runstate_entry_time;
+
+		rs_points = 0;
+		rs_preempted = 0;
+		shim_preempt_hook = notifier_at_point;
+		xen_evtchn_update_runstate(v, RUNSTATE_running);
+		shim_preempt_hook = NULL;
+		if (!area_is_vcpu(v, lm) || vx->runstate_entry_time < before) {
+			printf("# preempted at point %d\n", rs_point);
+			CHECK(area_is_vcpu(v, lm));
+			CHECK(vx->runstate_entry_time >= before);
+			break;
+		}
+		if (!rs_preempted)
+			break;
+	}
+	/* It was preempted at one point at least, then at none. */
+	CHECK(rs_point > 1 && !rs_preempted);
+	free(rs_pages);
+}
+
 int main(void)
 {
 	static const struct {
@@ -972,6 +1076,8 @@ int main(void)
 		  test_assign_races_deassign },
 		{ "timer fires while the vCPU clears its doorbell",
 		  test_timer_fires_while_doorbell_clears },
+		{ "runstate: preempted during a process-context update",
+		  test_runstate_preempted_during_update },
 	};
 	unsigned int i;
 

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A thin userspace stand-in for the kernel and KVM interfaces that
- * xen_evtchn/deliver.c and xen_evtchn/ports.c use, so that those files,
+ * the xen_evtchn files the unit test builds use, so that those files,
  * unchanged, build into a userspace test with ASan and UBSan.  The KVM
  * side is a model: a VM with vCPUs, pfn caches that are valid or not as
  * the test says, and records of what the code asked KVM to do (kicks,
- * vectors, eventfd signals).  Single-threaded: locks do nothing.
+ * vectors, eventfd signals).  Single-threaded: locks do nothing but count
+ * (and, with interrupts, say where the code could be preempted).
  */
 #ifndef KERNEL_SHIM_H
 #define KERNEL_SHIM_H
@@ -52,6 +53,16 @@ typedef u64 gpa_t;
 #define upper_32_bits(n)	((u32)((u64)(n) >> 32))
 #define BIT_ULL(n)		(1ULL << (n))
 #define NSEC_PER_MSEC		1000000L
+#define CONFIG_PREEMPT_RT	0
+#define IS_ENABLED(CONFIG_x)	(CONFIG_x)
+#define sizeof_field(t, m)	(offsetofend(t, m) - offsetof(t, m))
+#define min_t(t, a, b)		((t)(a) < (t)(b) ? (t)(a) : (t)(b))
+#define offset_in_page(p)	((unsigned long)(p) & (PAGE_SIZE - 1))
+/* Orders the area's writes for the guest (runstate.c's update flag). */
+#define smp_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
+#define _THIS_IP_		0UL
+#define __releases(...)		/* for sparse, which does not run here */
+#define fallthrough		__attribute__((__fallthrough__))
 #define GFP_KERNEL		0
 #define GFP_KERNEL_ACCOUNT	0
 
@@ -239,10 +250,37 @@ static inline void atomic_inc(atomic_t *a)
 	shim_step();
 }
 
+/*
+ * Preemption, for the runstate: a test may run the scheduler's preemption
+ * notifier wherever the code under test could be preempted, at each
+ * preemption point (before a lock is taken, after one is released or
+ * preemption enabled again, after the clock is read) reached with
+ * preemption and interrupts enabled, in process context.
+ */
+extern int shim_preempt_count, shim_irqs_off;
+extern bool shim_atomic;
+extern void (*shim_preempt_hook)(void);
+
+static inline void shim_preempt_point(void)
+{
+	if (shim_preempt_hook && !shim_atomic && !shim_preempt_count &&
+	    !shim_irqs_off)
+		shim_preempt_hook();
+}
+
+#define preempt_disable()	(shim_preempt_count++)
+#define preempt_enable()	(shim_preempt_count--, shim_preempt_point())
+#define local_irq_save(f)	(shim_preempt_point(), shim_irqs_off++, (f) = 0)
+#define local_irq_restore(f)	\
+	(shim_irqs_off--, (void)(f), shim_preempt_point())
+
 /* Locks and SRCU: single-threaded tests, nothing to wait for. */
 struct shim_rwlock {
 	int readers;
+	int dep_map;
 };
+
+#define lock_set_subclass(map, sub, ip)	((void)(map), (void)(sub), (void)(ip))
 
 #define rwlock_t struct shim_rwlock
 
@@ -258,9 +296,13 @@ struct srcu_struct {
 extern void (*shim_on_read_lock)(rwlock_t *lock);
 
 #define read_lock_irqsave(l, f)						\
-	((l)->readers++, (f) = 0,					\
+	(shim_preempt_point(), shim_irqs_off++, (l)->readers++, (f) = 0, \
 	 shim_on_read_lock ? shim_on_read_lock(l) : (void)0)
-#define read_unlock_irqrestore(l, f)	((l)->readers--, (void)(f))
+#define read_unlock_irqrestore(l, f)					\
+	((l)->readers--, (void)(f), shim_irqs_off--, shim_preempt_point())
+#define read_trylock(l)		((l)->readers++, 1)
+#define read_lock(l)		(shim_preempt_point(), (l)->readers++)
+#define read_unlock(l)		((l)->readers--, shim_preempt_point())
 
 /* Single-threaded: a rule about locks always holds. */
 #define lockdep_assert_held(l)		((void)(l))
@@ -491,9 +533,16 @@ static inline void mmput(struct mm_struct *mm)
 
 #define mmput_async	mmput
 
+struct sched_info {
+	u64 run_delay;		/* time spent waiting on a runqueue */
+};
+
 struct task_struct {
 	struct mm_struct *mm;
+	struct sched_info sched_info;
 };
+
+#define sched_info_on()	true
 
 extern struct task_struct *current;
 extern bool shim_atomic;
@@ -655,6 +704,12 @@ struct kvm_vcpu_xen {
 	u64 timer_expires;
 	atomic_t timer_pending;
 	struct hrtimer timer;
+	struct gfn_to_pfn_cache runstate_cache;
+	struct gfn_to_pfn_cache runstate2_cache;
+	int current_runstate;
+	u64 runstate_entry_time;
+	u64 runstate_times[4];
+	u64 last_steal;
 };
 
 struct pvclock_scale {
@@ -683,6 +738,7 @@ struct kvm_vcpu {
 struct kvm_xen {
 	struct mutex xen_lock;		/* serializes the Xen attributes */
 	bool long_mode;
+	bool runstate_update_flag;
 	struct gfn_to_pfn_cache shinfo_cache;
 };
 
@@ -743,6 +799,20 @@ struct kvm_kernel_irq_routing_entry {
 		   int irq_source_id, int level, bool line_status);
 	struct kvm_xen_evtchn xen_evtchn;
 };
+
+/*
+ * The VM's kvmclock: the test's clock, moved on by each read; reading it
+ * is a preemption point (the value read, then the task preempted).
+ */
+extern u64 shim_kvmclock;
+
+static inline u64 get_kvmclock_ns(struct kvm *kvm)
+{
+	u64 now = shim_kvmclock += 1000;
+
+	shim_preempt_point();
+	return now;
+}
 
 /* Declared so that xen_evtchn.h's prototypes see them. */
 

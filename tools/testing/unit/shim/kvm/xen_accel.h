@@ -14,6 +14,18 @@ static inline struct mutex *kvm_xen_accel_lock(struct kvm *kvm)
 	return &kvm->arch.xen.xen_lock;
 }
 
+/* As on 6.12: the second runstate cache is KVM's own. */
+static inline struct gfn_to_pfn_cache *
+kvm_xen_accel_runstate2_cache(struct kvm_vcpu *vcpu, bool create)
+{
+	return &vcpu->arch.xen.runstate2_cache;
+}
+
+static inline bool kvm_xen_accel_runstate_flag(struct kvm *kvm)
+{
+	return kvm->arch.xen.runstate_update_flag;
+}
+
 void *kvm_xen_accel_bound_data(struct kvm *kvm);
 int kvm_xen_accel_read_guest_virt(struct kvm_vcpu *vcpu, u64 gva, void *buf,
 				  unsigned int len);
