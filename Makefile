@@ -78,11 +78,14 @@ SRC_TAR := $(word 2,$(KSRC))
 # distribution (tools/build/build-root.sh; `make deps` makes it), with the
 # compiler and kbuild programs it was built with: every kernel build runs
 # through tools/build/in-root.sh, which runs it there when KBUILD_ROOT is
-# set, and as it is otherwise.  A host's own kernel (KDIR outside
-# build/) is built for with the host's tools.
+# set, and as it is otherwise.  The root is beside the kernels'
+# directory the headers were extracted in (KDIR is
+# <build>/kernels/KREL/usr/src/linux-headers-KREL; so for a copy of the
+# tree, as DKMS builds, too).  A host's own kernel is of the host's
+# distribution, and is built for with the host's tools.
 HOST_DIST := $(shell . /etc/os-release && echo $$VERSION_CODENAME)
 KDIST := $(if $(KVER_OK),$(shell tools/build/kver.sh -d $(KVER)))
-KBUILD_ROOT := $(if $(filter $(BUILD)/%,$(KDIR)),$(if $(filter-out $(HOST_DIST),$(KDIST)),$(BUILD)/$(KDIST)-root))
+KBUILD_ROOT := $(if $(filter-out $(HOST_DIST),$(KDIST)),$(abspath $(KDIR)/../../../../..)/$(KDIST)-root)
 IN_ROOT := $(CURDIR)/tools/build/in-root.sh "$(KBUILD_ROOT)"
 
 # MODULE_VERSION of both modules: VERSION, and the commit when in git.
