@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # xen-evtchn-accel: irqbypass.ko and xen_evtchn.ko, the rebuilt KVM that
-# hosts the hook, and the VM that tests them.  KVER=6.12 (default) or
-# KVER=6.1 picks the Debian kernel each target is for.
+# hosts the hook, and the VM that tests them.  KVER=6.12 (default),
+# KVER=6.1 or KVER=6.12-deb13 picks the Debian kernel each target is for.
 #
 #   make deps     what the build and tests need: tools (apt, as root), and
 #                 the tests' kernels extracted into build/kernels
@@ -17,6 +17,8 @@
 #   make lint     checkpatch --strict, and a W=1 + sparse build
 #   make check    deps, lint, build, and every test in the VM, on 6.12
 #                 then 6.1 (with KVER given, on that one)
+#   make check-all-kernels  the same on every supported kernel: 6.12,
+#                 6.1 and 6.12-deb13
 #   make run      a real Xen guest under QEMU 10 on the accelerator
 #   make check-debug  the VM suite on a lockdep/KASAN/UBSAN/kmemleak kernel
 #   make check-rt     the same with PREEMPT_RT
@@ -42,16 +44,18 @@ endif
 endif
 
 # The Debian kernel series the VM boots, and whose source and headers are
-# used: KVER=6.12 (the default) or KVER=6.1 (Debian 12's default kernel,
-# whose KVM has no Xen).  Given only KDIR, KVER is KDIR's series.
+# used: KVER=6.12 (the default: Debian 12's 6.12), KVER=6.1 (Debian 12's
+# default kernel, whose KVM has no Xen) or KVER=6.12-deb13 (Debian 13's
+# 6.12, built with trixie's gcc-14: tools/build/kver.sh).  Given only
+# KDIR, KVER is KDIR's series.
 ifeq ($(origin KDIR),undefined)
 KVER ?= 6.12
 endif
 KDIR_REL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 HOST_REL ?= $(KDIR_REL)
-KVER ?= $(shell echo $(or $(KDIR_REL),$(HOST_REL)) | cut -d. -f1-2)
-KVER_OK := $(filter 6.12 6.1,$(KVER))
+KVER ?= $(shell tools/build/kver.sh -r $(or $(KDIR_REL),$(HOST_REL)))
+KVER_OK := $(filter 6.12 6.1 6.12-deb13,$(KVER))
 
 # The test kernel of the series (tools/build/vm-kernel.sh extracts its
 # image, headers and source into build/kernels/KREL; `make deps` fetches
@@ -71,6 +75,21 @@ KSRC := $(if $(KVER_OK),$(shell tools/build/ksrc.sh $(KDIR) $(KVER)))
 SRC_VER := $(word 1,$(KSRC))
 SRC_TAR := $(word 2,$(KSRC))
 
+# A test kernel of another Debian distribution than the machine's
+# (6.12-deb13 on Debian 12) is built for in a build root of its own
+# distribution (tools/build/build-root.sh; `make deps` makes it), with the
+# compiler and kbuild programs it was built with: every kernel build runs
+# through tools/build/in-root.sh, which runs it there when KBUILD_ROOT is
+# set, and as it is otherwise.  The root is beside the kernels'
+# directory the headers were extracted in (KDIR is
+# <build>/kernels/KREL/usr/src/linux-headers-KREL; so for a copy of the
+# tree, as DKMS builds, too).  A host's own kernel is of the host's
+# distribution, and is built for with the host's tools.
+HOST_DIST := $(shell . /etc/os-release && echo $$VERSION_CODENAME)
+KDIST := $(if $(KVER_OK),$(shell tools/build/kver.sh -d $(KVER)))
+KBUILD_ROOT := $(if $(filter-out $(HOST_DIST),$(KDIST)),$(abspath $(KDIR)/../../../../..)/$(KDIST)-root)
+IN_ROOT := $(CURDIR)/tools/build/in-root.sh "$(KBUILD_ROOT)"
+
 # MODULE_VERSION of both modules: VERSION, and the commit when in git.
 XEN_ACCEL_VERSION ?= $(shell tools/build/version.sh)
 KBUILD_ARGS = XEN_ACCEL_VERSION=$(XEN_ACCEL_VERSION)
@@ -78,7 +97,7 @@ KBUILD_ARGS = XEN_ACCEL_VERSION=$(XEN_ACCEL_VERSION)
 # in build/<its release>/: modules/ (Kbuild runs in a tree of links to
 # the sources: these kernels have no MO=), kvm/, test-modules/.  The
 # selftests (userspace) are built once, from the 6.12 test kernel's
-# source, for both; only they need it.
+# source (Debian 12's), for every kernel; only they need it.
 SRC := $(BUILD)/linux-source-$(KVER)
 SRC_STAMP := $(SRC)/.extracted-$(SRC_VER)
 ST_KREL := $(shell tools/build/kver.sh 6.12)
@@ -105,7 +124,7 @@ VM_PRELOAD :=
 endif
 
 export KVER KREL VM_ROOT VM_KDIR BUILD SRC SRC_VER SRC_TAR OBJ MOD_OBJ KVM_OBJ TEST_MOD_OBJ \
-	MOD_SRCS KVM_SYMVERS QEMU_ROOT STOCK_XEN VM_PRELOAD
+	MOD_SRCS KVM_SYMVERS QEMU_ROOT STOCK_XEN VM_PRELOAD KBUILD_ROOT
 
 all: modules
 
@@ -115,7 +134,7 @@ all: modules
 need-src:
 	@test -n "$(KDIR_REL)" || { echo "no kernel headers in $(KDIR): run 'make deps' (the tests' kernels) or, on a host, 'make host-deps'" >&2; exit 1; }
 	@test -n "$(SRC_VER)" || { tools/build/host-kernel.sh $(KDIR_REL) >/dev/null && \
-		echo "no linux-source-$(KVER) of the version of $(KDIR)'s headers" >&2; exit 1; }
+		echo "no linux-source-$(shell tools/build/kver.sh -s $(KVER)) of the version of $(KDIR)'s headers" >&2; exit 1; }
 
 need-st-src:
 	@test -n "$(ST_VER)" || { echo "the 6.12 test kernel is not fetched: run 'make deps'" >&2; exit 1; }
@@ -127,12 +146,12 @@ mod-tree: need-src
 	@tools/build/modtree.sh $(CURDIR) $(MOD_OBJ) $(MOD_SRCS)
 
 modules: kvm mod-tree
-	$(MAKE) -C $(KDIR) M=$(MOD_OBJ) KBUILD_EXTRA_SYMBOLS=$(KVM_SYMVERS) \
+	$(IN_ROOT) $(MAKE) -C $(KDIR) M=$(MOD_OBJ) KBUILD_EXTRA_SYMBOLS=$(KVM_SYMVERS) \
 		$(KBUILD_ARGS) modules
 
 # irqbypass.ko alone: it needs no KVM rebuild.
 irqbypass: mod-tree
-	$(MAKE) -C $(KDIR) M=$(MOD_OBJ) CONFIG_XEN_EVTCHN_ACCEL= $(KBUILD_ARGS) \
+	$(IN_ROOT) $(MAKE) -C $(KDIR) M=$(MOD_OBJ) CONFIG_XEN_EVTCHN_ACCEL= $(KBUILD_ARGS) \
 		modules
 
 # A host install (tools/build/install.sh): for the running kernel unless
@@ -153,7 +172,7 @@ HOST_CHECK = $(if $(filter $(BUILD)/%,$(SRC_TAR)),,tools/build/host-kernel.sh $(
 
 install:
 	@$(HOST_CHECK)
-	@test "$(KVER)" = "$(shell echo $(HOST_REL) | cut -d. -f1-2)" || \
+	@test "$(KVER)" = "$(shell tools/build/kver.sh -r $(HOST_REL))" || \
 		{ echo "KVER=$(KVER), but the kernel is $(HOST_REL)" >&2; exit 1; }
 	@tools/build/install.sh check $(HOST_REL)
 	@$(MAKE) --no-print-directory KDIR=$(KDIR) modules
@@ -175,8 +194,8 @@ $(sort $(SRC_STAMP) $(ST_SRC_STAMP)):
 	@test -n "$(if $(filter $@,$(SRC_STAMP)),$(SRC_VER),$(ST_VER))" || \
 		$(MAKE) --no-print-directory $(if $(filter $@,$(SRC_STAMP)),need-src,need-st-src)
 	rm -rf $(@D)
-	mkdir -p $(BUILD)
-	tar -C $(BUILD) -xaf $(if $(filter $@,$(SRC_STAMP)),$(SRC_TAR),$(ST_TAR))
+	mkdir -p $(@D)
+	tar -C $(@D) --strip-components=1 -xaf $(if $(filter $@,$(SRC_STAMP)),$(SRC_TAR),$(ST_TAR))
 	touch $@
 
 source: $(SRC_STAMP)
@@ -211,7 +230,7 @@ xen-guest: qemu need-st-src
 # Test-only modules for the VM (tools/testing/vm/modules); never installed.
 test-modules: modules
 	@tools/build/modtree.sh $(CURDIR)/tools/testing/vm/modules $(TEST_MOD_OBJ) .
-	$(MAKE) -C $(KDIR) M=$(TEST_MOD_OBJ) \
+	$(IN_ROOT) $(MAKE) -C $(KDIR) M=$(TEST_MOD_OBJ) \
 		KBUILD_EXTRA_SYMBOLS="$(KVM_SYMVERS) $(MOD_OBJ)/Module.symvers" \
 		XEN_ACCEL_INCLUDE=$(CURDIR)/include modules
 
@@ -228,6 +247,14 @@ check:
 
 check-installed: $(ST_SRC_STAMP)
 	@tools/testing/check.sh $(CHECK_KVERS)
+
+# Every supported kernel, as make check does for its two: not in make
+# check, which must stay under 30 minutes.
+ALL_KVERS := 6.12 6.1 6.12-deb13
+
+check-all-kernels:
+	@tools/build/deps.sh $(ALL_KVERS)
+	@$(MAKE) --no-print-directory check-installed CHECK_KVERS="$(ALL_KVERS)"
 
 # check.sh's part for one kernel (KVER): its builds and its VM suite.
 check-kernel: $(SRC_STAMP)
@@ -335,7 +362,7 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all need-stock-xen mod-tree modules irqbypass install uninstall deps need-krel source kvm selftests unit test-modules \
-	qemu xen-guest lint check check-installed check-kernel check-debug \
+	qemu xen-guest lint check check-installed check-all-kernels check-kernel check-debug \
 	check-debug-installed check-rt check-rt-installed check-host \
 	check-host-installed check-guest \
 	check-guest-installed guest-boots guest-boots-installed fuzz bench \

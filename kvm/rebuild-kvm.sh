@@ -94,4 +94,6 @@ mk=$(for m in kvm amd intel; do
 done)
 [ "$(cat "$kvm/xen_accel_modinfo.mk" 2>/dev/null)" = "$mk" ] ||
 	echo "$mk" >"$kvm/xen_accel_modinfo.mk"
-make -s -C "$kdir" M="$kvm" -j"$(nproc)" modules
+# In the kernel's build root where it has one (KBUILD_ROOT: the Makefile's,
+# for a kernel of another distribution; tools/build/in-root.sh).
+"$top/tools/build/in-root.sh" "${KBUILD_ROOT:-}" make -s -C "$kdir" M="$kvm" -j"$(nproc)" modules

@@ -3,14 +3,16 @@
 #
 # The Debian kernel that `make install` builds for, RELEASE (the running
 # kernel's unless KDIR names another), checked: that it is a release of a
-# supported series (6.12.N+deb12-*, 6.1.0-N-*), and that its
+# supported series (tools/build/kver.sh -r: 6.12.N+deb12-*, 6.1.0-N-*,
+# and on Debian 13 6.12.N+deb13-*), and that its
 # linux-headers-RELEASE and the linux-source-SERIES package are installed
 # at exactly the package version of that kernel.  That version is, for the
 # running kernel, the one it reports itself ("Debian VERSION" in uname -v),
 # which must also be the installed image package's (a kernel package
 # updated but not yet booted is refused); for another release, its
 # installed image package's, else its headers package's.  Prints
-# "SERIES VERSION"; otherwise says which package version to install, and
+# "SERIES VERSION" (the series as KVER names it: 6.12-deb13); otherwise
+# says which package version to install, and
 # exits 1.  Never picks another release or version.  With -d, prints
 # instead the apt-get arguments that install both at that version, or
 # keep them there: apt-get install of other packages (build-essential's
@@ -33,11 +35,10 @@ die() {
 	exit 1
 }
 
-case $rel in
-6.12.*+deb12-*) series=6.12 ;;
-6.1.0-*-*) series=6.1 ;;
-*) die "kernel $rel is not a Debian 12 6.12 (6.12.N+deb12-*) or 6.1 (6.1.0-N-*) kernel: not supported" ;;
-esac
+series=$("$(dirname "$0")/kver.sh" -r "$rel") ||
+	die "kernel $rel is not a Debian 12 6.12 (6.12.N+deb12-*) or 6.1 (6.1.0-N-*) kernel, nor a Debian 13 6.12 (6.12.N+deb13-*) one: not supported"
+# The linux-source package's series (6.12 for both 6.12 series).
+src=$("$(dirname "$0")/kver.sh" -s "$series")
 
 # version PACKAGE: its version if it is installed, else nothing.
 version() {
@@ -61,13 +62,13 @@ fi
 
 want=()
 [ "$(version "linux-headers-$rel")" = "$ver" ] || want+=("linux-headers-$rel=$ver")
-[ "$(version "linux-source-$series")" = "$ver" ] || want+=("linux-source-$series=$ver")
+[ "$(version "linux-source-$src")" = "$ver" ] || want+=("linux-source-$src=$ver")
 if [ $deps = 1 ]; then
 	echo "linux-headers-$rel=$ver linux-source-$series=$ver"
 	exit 0
 fi
 if [ ${#want[@]} -gt 0 ]; then
-	have=$(version "linux-source-$series")
-	die "kernel $rel is package version $ver; the rebuilt KVM needs its headers and source at that version, installed (linux-source-$series: ${have:-not installed}): apt-get install ${want[*]} (or make host-deps)"
+	have=$(version "linux-source-$src")
+	die "kernel $rel is package version $ver; the rebuilt KVM needs its headers and source at that version, installed (linux-source-$src: ${have:-not installed}): apt-get install ${want[*]} (or make host-deps)"
 fi
 echo "$series $ver"

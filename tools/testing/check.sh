@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Everything `make check` runs, after `make deps`: lint, the builds, and for
-# each kernel series given (6.12, 6.1) its own builds and the tests in the
+# each kernel series given (6.12, 6.1, 6.12-deb13) its own builds and the tests in the
 # VM booting that kernel (tools/testing/check-kernel.sh), then the VM
 # runner's own tests.  Each step prints TAP result lines ("ok - ..." /
 # "not ok - ...", details as "# " lines); those of a kernel other than
-# 6.12 name it ("ok - vm-6.1: ...", "ok - build-6.1: ...").  The last line
+# 6.12 name it ("ok - vm-6.1: ...", "ok - build-6.12-deb13: ...").  The last line
 # counts them all: "N passed, N failed".  Exits non-zero when any failed.
 # Needs what the Makefile exports (KREL, TEST_MOD_OBJ, BUILD, ...: the
 # runner's tests run on the kernel of KVER).

@@ -4,7 +4,10 @@
  * (Documentation/kernels.rst): Linux 6.12, and Linux 6.1 (Debian 12's
  * default kernel, whose KVM is built without CONFIG_KVM_XEN; the rebuilt
  * kvm.ko compiles KVM's Xen call sites in and links the hook in place of
- * xen.o, see kvm/rebuild-kvm.sh).
+ * xen.o, see kvm/rebuild-kvm.sh).  Debian 12's and Debian 13's 6.12
+ * kernels have the same source, so both take the 6.12 branch; what
+ * differs between them is the compiler they were built with, which the
+ * build provides (tools/build/build-root.sh), not this header.
  *
  * Included through <kvm/xen_accel.h> by the hook and by the accelerator,
  * which use the kernel's KVM internals only through what is defined here

@@ -37,6 +37,7 @@ make -s -C "$top" install DESTDIR="$root" KDIR="$VM_KDIR" \
 # The "newer build": the same sources, another version.
 # shellcheck disable=SC2086 # a list of paths
 "$top/tools/build/modtree.sh" "$top" "$root/upgrade" $MOD_SRCS
-make -s -C "$VM_KDIR" M="$root/upgrade" CONFIG_IRQ_BYPASS_ACCEL= \
+"$top/tools/build/in-root.sh" "${KBUILD_ROOT:-}" \
+	make -s -C "$VM_KDIR" M="$root/upgrade" CONFIG_IRQ_BYPASS_ACCEL= \
 	KBUILD_EXTRA_SYMBOLS="$KVM_OBJ/Module.symvers" \
 	XEN_ACCEL_VERSION=upgrade-test modules >/dev/null
