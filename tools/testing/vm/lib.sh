@@ -167,6 +167,10 @@ run_shinfo_test() {
 			echo "the vCPU thread was preempted between a runstate set and its check; once more"
 			continue
 		fi
+		if [ $shinfo_try = 1 ] && shinfo_upcall_twice; then
+			echo "an upcall came a second time right after its handler (KVM under TCG, either KVM); once more"
+			continue
+		fi
 		fail "$shinfo_prog exited with status $shinfo_rc"
 	done
 }
@@ -181,6 +185,15 @@ shinfo_preempted() {
 	[ "$(grep '^Testing ' /tmp/shinfo.out | tail -n 1)" = \
 	  "Testing RUNSTATE_DATA" ] &&
 		grep -q '^ *rs->time\[RUNSTATE_runnable\] == 0$' /tmp/shinfo.out
+}
+
+# shinfo_upcall_twice: whether the failed run in /tmp/shinfo.out saw an
+# event channel IRQ when none was expected: in the test VM (KVM on QEMU's
+# TCG) one upcall in a few hundred to a few thousand comes a second time
+# right after its handler returned, on either KVM (xen_bench counts them:
+# "upcall(s) found no event"); upstream's test takes each as an event.
+shinfo_upcall_twice() {
+	grep -q '^ *Unexpected event channel IRQ$' /tmp/shinfo.out
 }
 
 # shinfo_hung stock|ours: the end of run_shinfo_test when its run is still
