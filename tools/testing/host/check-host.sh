@@ -247,6 +247,8 @@ setup_boot_check() {
 	local phase=$1 modprobe=$2 c=$mnt/etc/check-host
 	mkdir -p "$c" "$mnt/opt/check-host"
 	install -m 755 "$here/boot-check.sh" "$mnt/usr/local/sbin/check-host-boot"
+	install -D -m 644 "$top/tools/testing/shinfo-retry.sh" \
+		"$mnt/usr/local/lib/check-host/shinfo-retry.sh"
 	install -m 644 "$here/check-host.service" "$mnt/etc/systemd/system/check-host.service"
 	ln -sf /etc/systemd/system/check-host.service \
 		"$mnt/etc/systemd/system/multi-user.target.wants/check-host.service"

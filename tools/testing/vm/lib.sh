@@ -7,6 +7,9 @@
 # helper's own are prefixed with its name, so that they cannot clobber a
 # caller's.
 
+# shellcheck source=tools/testing/shinfo-retry.sh
+. /lib/shinfo-retry.sh
+
 fail() {
 	echo "FAIL: $*"
 	exit 1
@@ -121,15 +124,11 @@ run_to() {
 
 # run_shinfo_test stock|ours: upstream's xen_shinfo_test -v, unmodified,
 # on the KVM already loaded (stock: Debian's own), under a time limit of
-# its own, recognising the two ways it fails on a loaded machine whatever
-# KVM it runs on (it is upstream's test, and cannot be changed here):
-#  - at "RUNSTATE_DATA" it sets the runnable time to 0 and has the guest
-#    check it is still 0, and at its end it compares the runstate area
-#    KVM writes at each new address with what it read before; if the vCPU
-#    thread was preempted in between (a busy VM: its scheduler tick comes
-#    sooner in emulated work), KVM has moved it to runnable, and the
-#    check fails (shinfo_preempted).  Those failures, and only they, get
-#    one more run; a second failure fails the test.
+# its own, recognising the ways it fails that are not defects of the KVM
+# it runs on (it is upstream's test, and cannot be changed here):
+#  - a preempted vCPU thread at "RUNSTATE_DATA", and an upcall that comes
+#    twice (shinfo_retry_reason, /lib/shinfo-retry.sh): one more run; a
+#    second failure fails the test.
 #  - in "shinfo lock corruption (SCHEDOP_poll)", the stock KVM drops a
 #    timer event that fires while shared_info is invalid (ours keeps it
 #    waiting, Documentation/xen_evtchn.rst); the guest, which has not seen
@@ -163,37 +162,13 @@ run_shinfo_test() {
 		cat /tmp/shinfo.out
 		[ $shinfo_rc -eq 0 ] && return 0
 		[ $shinfo_rc -eq 4 ] && { echo "$shinfo_prog skipped"; exit 4; }
-		if [ $shinfo_try = 1 ] && shinfo_preempted; then
-			echo "the vCPU thread was preempted between a runstate set and its check; once more"
-			continue
-		fi
-		if [ $shinfo_try = 1 ] && shinfo_upcall_twice; then
-			echo "an upcall came a second time right after its handler (KVM under TCG, either KVM); once more"
+		if [ $shinfo_try = 1 ] &&
+		   shinfo_why=$(shinfo_retry_reason /tmp/shinfo.out); then
+			echo "$shinfo_why; once more"
 			continue
 		fi
 		fail "$shinfo_prog exited with status $shinfo_rc"
 	done
-}
-
-# shinfo_preempted: whether the failed run in /tmp/shinfo.out failed as a
-# preemption of the vCPU thread in KVM_RUN makes upstream's test fail: at
-# RUNSTATE_DATA, the runnable time the VMM just set to 0 found not 0 by
-# the guest (KVM moved the preempted vCPU to runnable in between).
-# Outside KVM_RUN a preemption changes no runstate (ours on every kernel,
-# the stock 6.12), so no other runstate failure is retried.
-shinfo_preempted() {
-	[ "$(grep '^Testing ' /tmp/shinfo.out | tail -n 1)" = \
-	  "Testing RUNSTATE_DATA" ] &&
-		grep -q '^ *rs->time\[RUNSTATE_runnable\] == 0$' /tmp/shinfo.out
-}
-
-# shinfo_upcall_twice: whether the failed run in /tmp/shinfo.out saw an
-# event channel IRQ when none was expected: in the test VM (KVM on QEMU's
-# TCG) one upcall in a few hundred to a few thousand comes a second time
-# right after its handler returned, on either KVM (xen_bench counts them:
-# "upcall(s) found no event"); upstream's test takes each as an event.
-shinfo_upcall_twice() {
-	grep -q '^ *Unexpected event channel IRQ$' /tmp/shinfo.out
 }
 
 # shinfo_hung stock|ours: the end of run_shinfo_test when its run is still

@@ -55,6 +55,7 @@ mkdir -p "$stage"/{bin,dev,proc,sys,tmp,lib,tests/bin} \
 cp /bin/busybox "$stage/bin/busybox"
 cp "$here/init" "$stage/init"
 cp "$here/lib.sh" "$stage/lib/vmtest.sh"
+cp "$here/../shinfo-retry.sh" "$stage/lib/shinfo-retry.sh"
 chmod 755 "$stage/init"
 
 moddir=${modroot:-${VM_ROOT:?}}/lib/modules/$krel
