@@ -69,7 +69,11 @@
  * -D OP dumps every byte of the guest's Xen pages after operation OP (time
  * left out), to see what a digest that differs is made of.
  *
- * usage: xen_fuzz [-s SEED] [-n OPS] [-d [-k OPS] [-D OP]]
+ * -t SECONDS (race mode) stops after the operation during which that much
+ * time has passed, if that comes before OPS: a slower machine makes fewer
+ * of the same seed's operations, and the run says how many it made.
+ *
+ * usage: xen_fuzz [-s SEED] [-n OPS] [-t SECONDS] [-d [-k OPS] [-D OP]]
  *        xen_fuzz -C STOCK.log OURS.log
  */
 
@@ -1399,20 +1403,24 @@ static void report(struct fuzz *f)
 
 int main(int argc, char *argv[])
 {
-	uint64_t seed = 1, nr_ops = 10000, i;
+	uint64_t seed = 1, nr_ops = 10000, budget = 0, i;
 	struct sigaction kick = { .sa_handler = on_kick };
+	struct timespec t0, now;
 	struct fuzz *f = calloc(1, sizeof(*f));
 	pthread_t thread;
 	int opt;
 
 	TEST_ASSERT(f, "calloc");
-	while ((opt = getopt(argc, argv, "s:n:dk:D:C")) != -1) {
+	while ((opt = getopt(argc, argv, "s:n:t:dk:D:C")) != -1) {
 		switch (opt) {
 		case 's':
 			seed = strtoull(optarg, NULL, 0);
 			break;
 		case 'n':
 			nr_ops = strtoull(optarg, NULL, 0);
+			break;
+		case 't':
+			budget = strtoull(optarg, NULL, 0);
 			break;
 		case 'd':
 			diff = true;
@@ -1431,10 +1439,16 @@ int main(int argc, char *argv[])
 			goto usage;
 		}
 	}
+	if (diff && budget)
+		goto usage;	/* a differential run makes every operation */
 	TEST_REQUIRE(kvm_check_cap(KVM_CAP_XEN_HVM) &
 		     KVM_XEN_HVM_CONFIG_EVTCHN_SEND);
 	fprintf(stderr, "xen_fuzz: seed %lu, %lu operations%s\n",
 		seed, nr_ops, diff ? ", differential" : "");
+	if (budget)
+		fprintf(stderr, "xen_fuzz: or as many as %lu s allow\n",
+			budget);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rng_state = seed ? seed : 1;
 	TEST_ASSERT(!sigaction(SIGUSR1, &kick, NULL), "sigaction");
 	f->efd = eventfd(0, EFD_NONBLOCK);
@@ -1459,6 +1473,11 @@ int main(int argc, char *argv[])
 			diff_op(f, i);
 		else
 			host_op(f);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (budget && (uint64_t)(now.tv_sec - t0.tv_sec) >= budget) {
+			i++;
+			break;
+		}
 	}
 	if (!diff)
 		stop_vcpu_thread(f, thread);
@@ -1466,10 +1485,11 @@ int main(int argc, char *argv[])
 	close(f->efd);
 	report(f);
 	fprintf(stderr, "xen_fuzz: seed %lu: %lu operations, no unexpected errno\n",
-		seed, nr_ops);
+		seed, i);
 	return 0;
 usage:
-	fprintf(stderr, "usage: %s [-s SEED] [-n OPS] [-d [-k OPS] [-D OP]]\n", argv[0]);
+	fprintf(stderr, "usage: %s [-s SEED] [-n OPS] [-t SECONDS] [-d [-k OPS] [-D OP]]\n",
+		argv[0]);
 	fprintf(stderr, "       %s -C STOCK OURS\n", argv[0]);
 	return 2;
 }
