@@ -33,13 +33,14 @@
  * vCPU and written at its next update, which the next vCPU load makes
  * (KVM's steal-time update sets the vCPU running).
  *
- * The preemption notifier's update may run in the middle of a
+ * In KVM_RUN the preemption notifier's update may run in the middle of a
  * process-context one: KVM sets the vCPU running on its way into the
- * guest with preemption enabled.  So the fields are read and changed only
- * with preemption disabled (the accounting, and the snapshot of them that
- * is written to the area together with its writing), and each write
- * copies the fields as they are at that moment: the area never mixes
- * two updates, nor goes back to an older one.
+ * guest with preemption enabled.  So update_runstate() does its
+ * accounting with preemption disabled, and each write of the area takes
+ * the fields, and writes them, with preemption disabled: the area never
+ * mixes two updates, nor goes back to an older one.  The attributes need
+ * not: they run under vcpu->mutex, outside KVM_RUN, where a preemption
+ * changes no runstate (kvm_xen_update_runstate() in the hook).
  * Context: update_runstate runs in vCPU context, atomic when the vCPU is
  * preempted (then a cache that needs refreshing is left for the next
  * update); the attributes in process context, with vcpu->mutex held.
